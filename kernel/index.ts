@@ -1,0 +1,10 @@
+/** The kernel's public surface for modules: import runtime values from here only. */
+import type { ModuleDefinition } from './types.ts';
+
+export { HttpError, notFound, badRequest } from './errors.ts';
+export type * from './types.ts';
+
+/** Identity function that gives a module's export its type. */
+export function defineModule<T extends ModuleDefinition>(definition: T): T {
+  return definition;
+}

@@ -1,0 +1,185 @@
+/**
+ * The contract between the kernel and its modules. A module sees the kernel only through
+ * `ModuleContext`; everything it registers there is released when its version is unloaded.
+ */
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import type { JSONSchema } from './validate.ts';
+
+export type { JSONSchema };
+
+/** The Koa context as a module handler sees it (`c.state.user` is set on authenticated routes). */
+export type RequestContext = Context & { state: { user?: AuthUser } };
+export type ModuleRouter = Router<{ user?: AuthUser }, Context>;
+
+export interface AuthUser {
+  /** "master", or "group-admin" bound to `groupId`. */
+  role: 'master' | 'group-admin';
+  groupId?: string;
+  /** JWT id: logout puts it on the deny-list. */
+  jti: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+  /** Stable id used for rate limiting and auditing: "master" or "group:<id>". */
+  sub: string;
+}
+
+/** What a module file exports (through `defineModule` or as a plain object). */
+export interface ModuleDefinition {
+  /** Defaults to the folder name. */
+  name?: string;
+  /** Defaults to `/api/<name>`. */
+  prefix?: string;
+  /** Paths relative to the prefix that need no token, e.g. `['/health']`. */
+  public?: string[];
+  setup?(ctx: ModuleContext): void | Promise<void>;
+  routes?(router: ModuleRouter, ctx: ModuleContext): void;
+  teardown?(): void | Promise<void>;
+}
+
+/** A collection: one JSON file under DATA_DIR, written atomically, one writer at a time. */
+export interface Collection<T> {
+  /** The file this collection lives in. */
+  readonly file: string;
+  /** Current data (read once, then kept in memory; treat as read-only). */
+  read(): Promise<T>;
+  /** Applies `fn` to the data and resolves once the result is on disk. Serialized per file. */
+  update<R = void>(fn: (data: T) => R | Promise<R>): Promise<R>;
+  /** Replaces the data and resolves once on disk. */
+  write(data: T): Promise<void>;
+}
+
+export interface CollectionOptions {
+  /** Mode 0600: for files that hold secrets. */
+  secret?: boolean;
+}
+
+export interface Store {
+  /** DATA_DIR, absolute. */
+  readonly dir: string;
+  /**
+   * Opens (or creates with `defaults`) the collection stored at `<DATA_DIR>/<name>.json`.
+   * `name` may contain `/` to shard a large collection into a folder
+   * (`conversations/abc123`); each segment must match `[A-Za-z0-9_.-]+` and not start with a dot.
+   */
+  collection<T>(name: string, defaults: T, options?: CollectionOptions): Collection<T>;
+  /** Names of the collections directly inside folder `dir` (e.g. `conversations`). */
+  list(dir: string): Promise<string[]>;
+  /** Deletes a collection's file. Resolves false when it did not exist. */
+  remove(name: string): Promise<boolean>;
+}
+
+export interface KernelEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface EventBus {
+  publish(type: string, payload?: Record<string, unknown>): void;
+  /** Returns the unsubscribe function; module subscriptions are also released on unload. */
+  subscribe(listener: (event: KernelEvent) => void): () => void;
+}
+
+export interface ConfigService {
+  /** The whole configuration (defaults filled), or the value at a dotted path. */
+  get<T = unknown>(path?: string): T;
+  /** Deep-merges a partial object, validates, persists; resolves with the changed dotted paths. */
+  update(partial: Record<string, unknown>): Promise<string[]>;
+  /** Called after every accepted change with the changed dotted paths. */
+  onChange(listener: (paths: string[]) => void): () => void;
+}
+
+export interface ToolContext {
+  userId?: string;
+  groupId?: string;
+  /** Aborted when the caller goes away. */
+  signal?: AbortSignal;
+}
+
+export interface ToolResult {
+  content: Array<{ type: 'text'; text: string } | { type: string; [key: string]: unknown }>;
+  isError?: boolean;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** Category key (`basic`, `web`, …, or `mcp:<server>`). */
+  category: string;
+  inputSchema: JSONSchema;
+  dangerous?: boolean;
+  handler(args: Record<string, unknown>, context: ToolContext): Promise<ToolResult | unknown> | ToolResult | unknown;
+}
+
+export interface RegisteredTool extends Omit<ToolDefinition, 'handler'> {
+  /** The module that registered it. */
+  owner: string;
+}
+
+export interface ToolRegistry {
+  /** Registers a tool; throws on a name already taken by another tool. Released on unload. */
+  register(tool: ToolDefinition): () => void;
+  list(): RegisteredTool[];
+  get(name: string): RegisteredTool | undefined;
+  /** Validates args against the tool's schema (400 INVALID_ARGS) and runs it. */
+  call(name: string, args: unknown, context?: ToolContext): Promise<ToolResult>;
+}
+
+export interface Logger {
+  debug(msg: string, extra?: Record<string, unknown>): void;
+  info(msg: string, extra?: Record<string, unknown>): void;
+  warn(msg: string, extra?: Record<string, unknown>): void;
+  error(msg: string, extra?: Record<string, unknown>): void;
+}
+
+/** Request schemas of one route; also what `/api/openapi.json` is built from. */
+export interface RouteSpec {
+  summary?: string;
+  description?: string;
+  body?: JSONSchema;
+  query?: JSONSchema;
+  params?: JSONSchema;
+  /** Content types accepted for the body (default JSON). */
+  consumes?: string[];
+}
+
+export interface SseStream {
+  /** Sends `data: {"type", ...payload}` (plus `event: type` when the client asked `?named=1`). */
+  send(type: string, payload?: Record<string, unknown>): void;
+  close(): void;
+  readonly closed: boolean;
+  /** Called once when the client goes away or the stream is closed. */
+  onClose(fn: () => void): void;
+}
+
+export interface AuthService {
+  /** Issues a JWT for a role. */
+  sign(user: { role: AuthUser['role']; groupId?: string }): Promise<{ token: string; expiresAt: number; jti: string }>;
+  /** Puts a JWT id on the persisted deny-list until it expires. */
+  revoke(jti: string, exp: number): Promise<void>;
+}
+
+export interface ModuleContext {
+  readonly name: string;
+  readonly prefix: string;
+  /** The module's folder, absolute. */
+  readonly dir: string;
+  /** `options` from plugins.json. */
+  readonly options: Record<string, unknown>;
+  readonly store: Store;
+  readonly config: ConfigService;
+  readonly events: EventBus;
+  readonly tools: ToolRegistry;
+  readonly auth: AuthService;
+  readonly log: Logger;
+  /** Middleware that validates params/query/body (400 VALIDATION_ERROR) and documents the route. */
+  validate(spec: RouteSpec): Middleware;
+  /** Compiles a schema once; the returned function throws VALIDATION_ERROR with `details`. */
+  compile<T = unknown>(schema: JSONSchema, where?: string): (data: unknown) => T;
+  /** Opens an SSE stream on this request; it is closed when the module unloads. */
+  sse(c: RequestContext): SseStream;
+  setTimeout(fn: () => void, ms: number): NodeJS.Timeout;
+  setInterval(fn: () => void, ms: number): NodeJS.Timeout;
+  /** Runs `fn` when this version is unloaded (reverse order of registration, with a timeout). */
+  onDispose(fn: () => void | Promise<void>): void;
+}
