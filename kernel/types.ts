@@ -47,6 +47,8 @@ export interface Collection<T> {
   update<R = void>(fn: (data: T) => R | Promise<R>): Promise<R>;
   /** Replaces the data and resolves once on disk. */
   write(data: T): Promise<void>;
+  /** Re-reads the file (after an edit by another process); rejects on invalid JSON and keeps the old data. */
+  reload(): Promise<T>;
 }
 
 export interface CollectionOptions {
@@ -152,11 +154,51 @@ export interface SseStream {
   onClose(fn: () => void): void;
 }
 
+export interface LoginGrant {
+  token: string;
+  expiresAt: number;
+  jti: string;
+  role: AuthUser['role'];
+  groupId?: string;
+}
+
 export interface AuthService {
   /** Issues a JWT for a role. */
-  sign(user: { role: AuthUser['role']; groupId?: string }): Promise<{ token: string; expiresAt: number; jti: string }>;
+  sign(user: { role: AuthUser['role']; groupId?: string }): Promise<LoginGrant>;
+  /**
+   * Exchanges a login token for a JWT. Temporary tokens are consumed; repeated failures from one
+   * `client` (an IP) are refused with 429 RATE_LIMITED before the token store is read.
+   */
+  exchange(loginToken: string, client: string): Promise<LoginGrant>;
+  /** Creates a login token (what `npm run login-link` prints). */
+  createLoginToken(opts: { kind: 'temporary' | 'permanent'; groupId?: string; rotate?: boolean }): Promise<{ token: string; expiresAt: number | null }>;
+  /** The permanent login token, or null when none exists. */
+  permanentLoginToken(): Promise<string | null>;
+  /** Deletes the permanent login token; resolves false when there was none. */
+  revokePermanentLoginToken(): Promise<boolean>;
   /** Puts a JWT id on the persisted deny-list until it expires. */
   revoke(jti: string, exp: number): Promise<void>;
+}
+
+export interface ModuleStatus {
+  name: string;
+  status: 'loaded' | 'failed' | 'disabled';
+  prefix: string | null;
+  dir: string;
+  loadedAt: string | null;
+  reloads: number;
+  error?: string;
+}
+
+/** The kernel's own state, for the system module. */
+export interface KernelRuntime {
+  version: string;
+  startedAt: number;
+  /** Requests answered since start, and how many of them were 5xx. */
+  requests(): { total: number; errors: number; inflight: number };
+  modules(): ModuleStatus[];
+  /** Reloads a module now; resolves false when no such module exists. */
+  reloadModule(name: string): Promise<boolean>;
 }
 
 export interface ModuleContext {
@@ -171,6 +213,7 @@ export interface ModuleContext {
   readonly events: EventBus;
   readonly tools: ToolRegistry;
   readonly auth: AuthService;
+  readonly runtime: KernelRuntime;
   readonly log: Logger;
   /** Middleware that validates params/query/body (400 VALIDATION_ERROR) and documents the route. */
   validate(spec: RouteSpec): Middleware;

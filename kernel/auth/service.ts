@@ -1,0 +1,80 @@
+/**
+ * JWT issue, verification and revocation, and the login-token exchange with its brute-force guard.
+ * The HTTP side (koa-jwt and the role rule) is in `middleware.ts`.
+ */
+import { randomUUID, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { HttpError } from '../errors.ts';
+import type { AuthService, AuthUser, ConfigService, LoginGrant, Store } from '../types.ts';
+import { consumeLoginToken, createLoginToken, deletePermanentLoginToken, readPermanent } from './login-tokens.ts';
+
+export const JWT_ISSUER = 'chatai-panel';
+export const JWT_AUDIENCE = 'chatai-client';
+const MASTER_TTL_S = 30 * 24 * 3600;
+const GROUP_ADMIN_TTL_S = 24 * 3600;
+const FAILURES_ALLOWED = 5;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+export interface KernelAuthService extends AuthService {
+  isRevoked(jti: string): boolean;
+}
+
+export async function createAuthService(deps: { secret: KeyObject; store: Store; dataDir: string; config: ConfigService }): Promise<KernelAuthService> {
+  const revoked = deps.store.collection<Record<string, number>>('revoked-tokens', {});
+  const denied = new Map(Object.entries(await revoked.read()));
+  const failures = new Map<string, { count: number; since: number }>();
+
+  const ttlFor = (role: AuthUser['role']) => {
+    if (role === 'group-admin') return GROUP_ADMIN_TTL_S;
+    const configured = deps.config.get<unknown>('web.jwtTtl');
+    return typeof configured === 'number' && configured > 0 ? configured : MASTER_TTL_S;
+  };
+
+  const sign: AuthService['sign'] = async ({ role, groupId }) => {
+    const jti = randomUUID();
+    const ttl = ttlFor(role);
+    const claims = { role, ...(groupId ? { groupId } : {}), sub: role === 'master' ? 'master' : `group:${groupId}`, jti };
+    const token = jwt.sign(claims, deps.secret, { algorithm: 'HS256', expiresIn: ttl, issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
+    const grant: LoginGrant = { token, expiresAt: (Math.floor(Date.now() / 1000) + ttl) * 1000, jti, role };
+    if (groupId) grant.groupId = groupId;
+    return grant;
+  };
+
+  const guard = (client: string) => {
+    const entry = failures.get(client);
+    if (!entry) return;
+    const left = entry.since + FAILURE_WINDOW_MS - Date.now();
+    if (left <= 0) failures.delete(client);
+    else if (entry.count >= FAILURES_ALLOWED) {
+      throw new HttpError(429, 'RATE_LIMITED', 'Too many failed logins; try again later', { headers: { 'Retry-After': String(Math.ceil(left / 1000)) } });
+    }
+  };
+
+  return {
+    sign,
+    async exchange(loginToken, client) {
+      guard(client);
+      const claims = await consumeLoginToken(deps.dataDir, loginToken);
+      if (!claims) {
+        const entry = failures.get(client) ?? { count: 0, since: Date.now() };
+        entry.count += 1;
+        failures.set(client, entry);
+        throw new HttpError(401, 'INVALID_TOKEN', 'Login token is invalid, expired or already used; run `npm run login-link` for a new one');
+      }
+      failures.delete(client);
+      return sign(claims.groupId ? { role: 'group-admin', groupId: claims.groupId } : { role: 'master' });
+    },
+    createLoginToken: (opts) => createLoginToken(deps.dataDir, opts),
+    permanentLoginToken: () => readPermanent(deps.dataDir),
+    revokePermanentLoginToken: () => deletePermanentLoginToken(deps.dataDir),
+    async revoke(jti, exp) {
+      denied.set(jti, exp);
+      const now = Date.now() / 1000;
+      await revoked.update((list) => {
+        list[jti] = exp;
+        for (const [id, until] of Object.entries(list)) if (until < now) delete list[id];
+      });
+    },
+    isRevoked: (jti) => denied.has(jti),
+  };
+}

@@ -1,0 +1,39 @@
+/** Settings from the environment (env wins over data/config.json, which wins over these defaults). */
+import path from 'node:path';
+
+export interface KernelSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  pluginsFile: string;
+  modulesDir: string;
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  bodyLimit: string;
+}
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`environment: ${name}="${raw}" is not a non-negative integer`);
+  return value;
+}
+
+/** Reads and checks the kernel's environment variables; throws naming the bad one. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): KernelSettings {
+  const level = (env.LOG_LEVEL ?? 'info') as KernelSettings['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`environment: LOG_LEVEL="${level}" is not one of debug, info, warn, error`);
+  return {
+    port: int('PORT', 3000, env),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    pluginsFile: path.resolve(env.PLUGINS_FILE || 'plugins.json'),
+    modulesDir: path.resolve(env.MODULES_DIR || 'modules'),
+    rateLimitMax: int('RATE_LIMIT_MAX', 60, env),
+    rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 60000, env),
+    logLevel: level,
+    bodyLimit: env.BODY_LIMIT || '1mb',
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The one place where answers are shaped: data is wrapped as `{success:true, data}`, every error
+ * becomes `{success:false, error, code[, details]}`. Stacks go to the log, never to the client.
+ * Strings, buffers and streams (YAML, HTML, SSE) pass through untouched.
+ */
+import { Stream } from 'node:stream';
+import type { Context, Middleware } from 'koa';
+import { HttpError } from '../errors.ts';
+import type { Logger } from '../types.ts';
+
+const CODE_BY_STATUS: Record<number, [string, string]> = {
+  400: ['VALIDATION_ERROR', 'Bad request'],
+  401: ['UNAUTHORIZED', 'Authentication required'],
+  403: ['FORBIDDEN', 'Not allowed'],
+  404: ['NOT_FOUND', 'Not found'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  413: ['PAYLOAD_TOO_LARGE', 'Request body is too large'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type'],
+  429: ['RATE_LIMITED', 'Too many requests'],
+};
+
+function isRaw(body: unknown): boolean {
+  return typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Stream || body instanceof Uint8Array;
+}
+
+/** Converts anything thrown into an HttpError; unexpected errors become a generic 500. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; headers?: Record<string, string> };
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const [code, fallback] = CODE_BY_STATUS[status] ?? ['BAD_REQUEST', 'Bad request'];
+    return new HttpError(status, code, e.expose && e.message ? e.message : fallback, e.headers ? { headers: e.headers } : {});
+  }
+  return new HttpError(500, 'INTERNAL_ERROR', 'Internal server error');
+}
+
+export function envelope(log: Logger): Middleware {
+  return async function envelopeMiddleware(c: Context, next) {
+    try {
+      await next();
+    } catch (err) {
+      const httpError = toHttpError(err);
+      if (httpError.status >= 500) {
+        const module = c.state.module ? ` in module "${c.state.module}"` : '';
+        log.error(`${c.method} ${c.path} failed${module}: ${(err as Error)?.stack ?? String(err)}`);
+      }
+      if (c.headerSent || !c.writable) return;
+      c.status = httpError.status;
+      if (httpError.headers) c.set(httpError.headers);
+      c.body = {
+        success: false,
+        error: httpError.message,
+        code: httpError.code,
+        ...(httpError.details ? { details: httpError.details } : {}),
+        ...httpError.extra,
+      };
+      return;
+    }
+    if (isRaw(c.body)) return;
+    if (c.body === undefined || c.body === null) {
+      // A handler that matched but set no body answers `data: null` (Koa would say 204/404).
+      if (!c.state.handled) return;
+      if (c.status === 204 || c.status === 404) c.status = 200;
+      c.body = { success: true, data: null };
+      return;
+    }
+    c.body = { success: true, data: c.body };
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Turns a module's files into one function we can evaluate and later drop: esbuild bundles the
+ * module's own files (npm packages stay external), and the bundle is compiled as a CommonJS module
+ * that is never put in `require.cache`. Re-importing ES modules instead would keep every old copy
+ * alive and never re-run the files they import (nodejs/node#49442).
+ */
+import { readFile } from 'node:fs/promises';
+import Module, { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+export interface Bundle {
+  exports: unknown;
+  /** Every source file the bundle was built from (for the watcher). */
+  files: string[];
+}
+
+const LOADERS: Record<string, esbuild.Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' };
+const KERNEL_PREFIX = 'chatai-kernel:';
+
+type InternalModule = Module & { _compile(code: string, filename: string): void; paths: string[] };
+const ModuleClass = Module as unknown as {
+  new (id: string, parent: unknown): InternalModule;
+  _nodeModulePaths(dir: string): string[];
+};
+
+/**
+ * Bundles and evaluates the module whose entry is `entry`. Imports that resolve into `kernelDir`
+ * are served from the running kernel (`loadKernelFile`), so every module shares one kernel.
+ */
+export async function bundleModule(entry: string, kernelDir: string, loadKernelFile: (file: string) => Promise<unknown>): Promise<Bundle> {
+  const dir = path.dirname(entry);
+  const kernelImports = new Set<string>();
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'silent',
+    outfile: path.join(dir, '.bundle.cjs'),
+    absWorkingDir: dir,
+    plugins: [
+      {
+        name: 'kernel-and-import-meta',
+        setup(build) {
+          build.onResolve({ filter: /^[./]/ }, (args) => {
+            const target = path.resolve(args.resolveDir, args.path);
+            if (target === kernelDir || target.startsWith(kernelDir + path.sep)) {
+              kernelImports.add(target);
+              return { path: KERNEL_PREFIX + target, external: true };
+            }
+            return undefined;
+          });
+          // Each file sees its own location, as it would under ESM.
+          build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+            if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+            const text = await readFile(args.path, 'utf8');
+            const contents = text
+              .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href))
+              .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(args.path)))
+              .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path));
+            return { contents, loader: LOADERS[path.extname(args.path)] ?? 'js', resolveDir: path.dirname(args.path) };
+          });
+        },
+      },
+    ],
+  });
+
+  const kernelModules = new Map<string, unknown>();
+  for (const target of kernelImports) kernelModules.set(KERNEL_PREFIX + target, await loadKernelFile(target));
+
+  const filename = path.join(dir, '.bundle.cjs');
+  const mod = new ModuleClass(filename, null);
+  mod.filename = filename;
+  mod.paths = ModuleClass._nodeModulePaths(dir);
+  const requireFromModule = createRequire(filename);
+  mod.require = ((id: string) => (kernelModules.has(id) ? kernelModules.get(id) : requireFromModule(id))) as NodeJS.Require;
+  mod._compile(result.outputFiles[0].text, filename);
+
+  const files = Object.keys(result.metafile.inputs).map((f) => path.resolve(dir, f));
+  return { exports: mod.exports, files };
+}

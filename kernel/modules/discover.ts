@@ -1,0 +1,90 @@
+/**
+ * Finds the modules to serve: every folder under MODULES_DIR with an `index.{ts,js,mjs}`, plus the
+ * `plugins.json` entries that name a `path`. plugins.json can disable a module or give it options.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface ModuleSource {
+  name: string;
+  dir: string;
+  entry: string;
+  enabled: boolean;
+  options: Record<string, unknown>;
+}
+
+export interface PluginSetting {
+  enabled?: boolean;
+  options?: Record<string, unknown>;
+  path?: string;
+}
+
+const ENTRIES = ['index.ts', 'index.js', 'index.mjs'];
+const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+
+/** The entry file of a module folder, or undefined when it has none. */
+export function entryOf(dir: string): string | undefined {
+  for (const file of ENTRIES) {
+    const full = path.join(dir, file);
+    if (existsSync(full)) return full;
+  }
+  return undefined;
+}
+
+/** Reads plugins.json; throws an error that names the file and the bad entry. A missing file means `{}`. */
+export async function readPlugins(file: string): Promise<Record<string, PluginSetting>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = text.trim() ? JSON.parse(text) : {};
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file} must hold an object of module settings`);
+  for (const [name, setting] of Object.entries(parsed as Record<string, unknown>)) {
+    const s = setting as PluginSetting;
+    if (!s || typeof s !== 'object' || Array.isArray(s)) throw new Error(`${file}: "${name}" must be an object`);
+    if (s.enabled !== undefined && typeof s.enabled !== 'boolean') throw new Error(`${file}: "${name}.enabled" must be true or false`);
+    if (s.options !== undefined && (typeof s.options !== 'object' || s.options === null || Array.isArray(s.options))) {
+      throw new Error(`${file}: "${name}.options" must be an object`);
+    }
+    if (s.path !== undefined && typeof s.path !== 'string') throw new Error(`${file}: "${name}.path" must be a string`);
+  }
+  return parsed as Record<string, PluginSetting>;
+}
+
+/** Lists every module source; folders without an entry file are skipped. */
+export async function discover(modulesDir: string, pluginsFile: string, plugins: Record<string, PluginSetting>): Promise<ModuleSource[]> {
+  const found = new Map<string, ModuleSource>();
+  let names: string[] = [];
+  try {
+    names = (await readdir(modulesDir, { withFileTypes: true })).filter((d) => d.isDirectory() && NAME.test(d.name)).map((d) => d.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  for (const name of names) {
+    const dir = path.join(modulesDir, name);
+    const entry = entryOf(dir);
+    if (entry) found.set(name, { name, dir, entry, enabled: true, options: {} });
+  }
+  for (const [name, setting] of Object.entries(plugins)) {
+    if (setting.path) {
+      const dir = path.resolve(path.dirname(pluginsFile), setting.path);
+      const entry = entryOf(dir);
+      if (entry) found.set(name, { name, dir, entry, enabled: true, options: {} });
+    }
+    const source = found.get(name);
+    if (source) {
+      source.enabled = setting.enabled !== false;
+      source.options = setting.options ?? {};
+    }
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

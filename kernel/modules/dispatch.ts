@@ -1,0 +1,65 @@
+/**
+ * The single point where modules meet the HTTP stack. Koa composes its middleware once, so instead
+ * of `app.use()` per module there is one `resolve` step that picks the module versions for a path
+ * (and counts the request against them until its response closes) and one `dispatch` step that runs
+ * their routers, most specific prefix first, falling through to the next when none of its routes match.
+ */
+import type { Context, Middleware } from 'koa';
+import { HttpError } from '../errors.ts';
+import type { ModuleTable } from './registry.ts';
+import type { ModuleVersion } from './version.ts';
+
+type Routed = Context & { _matchedRoute?: string; state: { versions?: readonly ModuleVersion[] } };
+
+/** Picks the versions for this request and holds them until the response closes. */
+export function resolve(table: ModuleTable): Middleware {
+  return async function resolveMiddleware(c, next) {
+    const versions = table.match(c.path);
+    c.state.versions = versions;
+    for (const v of versions) v.inflight += 1;
+    c.res.once('close', () => {
+      for (const v of versions) if (--v.inflight === 0) v.idle?.();
+    });
+    await next();
+  };
+}
+
+/** True when `c.path` is one of the public paths of the module versions chosen for it. */
+export function isPublicRoute(c: Context): boolean {
+  const versions = (c as Routed).state.versions ?? [];
+  return versions.some((v) => {
+    const rest = v.prefix === '/' ? c.path : c.path.slice(v.prefix.length) || '/';
+    return v.publicPaths.includes(rest);
+  });
+}
+
+export function dispatch(): Middleware {
+  return async function dispatchMiddleware(ctx) {
+    const c = ctx as Routed;
+    const versions = c.state.versions ?? [];
+    const run = async (i: number): Promise<void> => {
+      const v = versions[i];
+      if (!v) return notMatched(c, versions);
+      c.state.module = v.name;
+      await v.middleware(c, () => run(i + 1));
+      if (c._matchedRoute !== undefined) c.state.handled = true;
+    };
+    await run(0);
+  };
+}
+
+/** Nothing matched path and method: 405 with `Allow` when the path exists for other methods, else 404. */
+function notMatched(c: Routed, versions: readonly ModuleVersion[]): void {
+  const allowed = new Set<string>();
+  for (const v of versions) {
+    for (const layer of v.router.match(c.path, c.method).path) for (const m of layer.methods) allowed.add(m);
+  }
+  if (allowed.size === 0) throw new HttpError(404, 'NOT_FOUND', `No route for ${c.method} ${c.path}`);
+  const allow = [...allowed].join(', ');
+  if (c.method === 'OPTIONS') {
+    c.set('Allow', allow);
+    c.status = 204;
+    return;
+  }
+  throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${c.method} is not allowed on ${c.path}; allowed: ${allow}`, { headers: { Allow: allow } });
+}

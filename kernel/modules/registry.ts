@@ -1,0 +1,221 @@
+/**
+ * The table of module versions the dispatcher routes through. Loads, reloads and unloads run one at
+ * a time per module (a change during a build sets a "run again" flag), build the new version on the
+ * side, and swap it in with one assignment. The old version finishes its in-flight requests and is
+ * disposed afterwards; a failed build leaves the old version serving.
+ */
+import type { KernelServices } from './context.ts';
+import { discover, readPlugins, type ModuleSource, type PluginSetting } from './discover.ts';
+import { buildVersion, type ModuleVersion } from './version.ts';
+import type { EventBus, Logger, ModuleStatus } from '../types.ts';
+
+const DRAIN_TIMEOUT_MS = 30_000;
+
+interface Entry {
+  source: ModuleSource;
+  current?: ModuleVersion;
+  status: ModuleStatus['status'];
+  error?: string;
+  loadedAt: number | null;
+  reloads: number;
+}
+
+export interface ModuleTableDeps {
+  services: KernelServices;
+  events: EventBus;
+  log: Logger;
+  modulesDir: string;
+  pluginsFile: string;
+  kernelDir: string;
+  loadKernelFile(file: string): Promise<unknown>;
+}
+
+export class ModuleTable {
+  /** Loaded versions, longest prefix first: what the dispatcher walks. Replaced, never mutated. */
+  routes: readonly ModuleVersion[] = [];
+  private readonly entries = new Map<string, Entry>();
+  private sources = new Map<string, ModuleSource>();
+  private plugins: Record<string, PluginSetting> = {};
+  private readonly queues = new Map<string, { running: Promise<void>; again: boolean }>();
+  private stopped = false;
+
+  constructor(private readonly deps: ModuleTableDeps) {}
+
+  /** Reads plugins.json and the modules folder and loads everything enabled. */
+  async start(): Promise<void> {
+    await this.sync();
+  }
+
+  /** Re-reads plugins.json and the modules folder; (re)loads or unloads what changed. */
+  async sync(only?: Set<string>): Promise<void> {
+    try {
+      this.plugins = await readPlugins(this.deps.pluginsFile);
+    } catch (err) {
+      this.deps.log.error(`${(err as Error).message}; keeping the previous module settings`);
+    }
+    const found = await discover(this.deps.modulesDir, this.deps.pluginsFile, this.plugins);
+    const before = this.sources;
+    this.sources = new Map(found.map((s) => [s.name, s]));
+    const names = new Set([...before.keys(), ...this.sources.keys()]);
+    await Promise.all(
+      [...names].map((name) => {
+        const next = this.sources.get(name);
+        const prev = before.get(name);
+        const changed = !prev || !next || JSON.stringify(prev) !== JSON.stringify(next) || (next.enabled && !this.entries.get(name)?.current);
+        return changed || only?.has(name) ? this.schedule(name) : undefined;
+      }),
+    );
+  }
+
+  /** Module names whose folder or bundled files contain `file`. */
+  ownersOf(file: string): string[] {
+    const owners = new Set<string>();
+    for (const [name, source] of this.sources) if (file === source.dir || file.startsWith(source.dir + '/')) owners.add(name);
+    for (const [name, entry] of this.entries) if (entry.current?.files.includes(file)) owners.add(name);
+    return [...owners];
+  }
+
+  /** Paths outside `modulesDir` that modules live in or are built from (plugin folders, `lib/` files). */
+  externalPaths(modulesDir: string): string[] {
+    const files = new Set<string>();
+    for (const source of this.sources.values()) if (!source.dir.startsWith(modulesDir + '/')) files.add(source.dir);
+    for (const entry of this.entries.values()) {
+      for (const f of entry.current?.files ?? []) {
+        if (!f.startsWith(entry.source.dir + '/') && !f.includes('/node_modules/')) files.add(f);
+      }
+    }
+    return [...files];
+  }
+
+  /** Reloads one module now (POST /api/system/modules/:name/reload). Resolves false for an unknown name. */
+  async reload(name: string): Promise<boolean> {
+    await this.sync(new Set([name]));
+    return this.sources.has(name) || this.entries.has(name);
+  }
+
+  list(): ModuleStatus[] {
+    return [...this.entries.values()]
+      .map((e) => ({
+        name: e.source.name,
+        status: e.status,
+        prefix: e.current?.prefix ?? null,
+        dir: e.source.dir,
+        loadedAt: e.loadedAt ? new Date(e.loadedAt).toISOString() : null,
+        reloads: e.reloads,
+        ...(e.error ? { error: e.error } : {}),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The loaded versions whose prefix covers `path`, most specific first. */
+  match(path: string): ModuleVersion[] {
+    return this.routes.filter((v) => v.prefix === '/' || path === v.prefix || path.startsWith(v.prefix + '/'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.queues.values()].map((q) => q.running));
+    const versions = [...this.entries.values()].map((e) => e.current).filter((v): v is ModuleVersion => !!v);
+    for (const e of this.entries.values()) e.current = undefined;
+    this.publishRoutes();
+    await Promise.all(versions.map((v) => v.dispose()));
+  }
+
+  /** Queues a load/unload of `name`; at most one runs per module, and one more is remembered. */
+  schedule(name: string): Promise<void> {
+    const queued = this.queues.get(name);
+    if (queued) {
+      queued.again = true;
+      return queued.running;
+    }
+    const state = { running: Promise.resolve(), again: false };
+    state.running = (async () => {
+      try {
+        do {
+          state.again = false;
+          await this.apply(name);
+        } while (state.again && !this.stopped);
+      } finally {
+        this.queues.delete(name);
+      }
+    })();
+    this.queues.set(name, state);
+    return state.running;
+  }
+
+  private async apply(name: string): Promise<void> {
+    if (this.stopped) return;
+    const source = this.sources.get(name);
+    let entry = this.entries.get(name);
+    if (!source || !source.enabled) {
+      if (entry?.current) this.unload(entry, source ? 'disabled' : 'removed');
+      if (!source) this.entries.delete(name);
+      else if (entry) {
+        entry.status = 'disabled';
+        entry.source = source;
+        entry.error = undefined;
+      } else this.entries.set(name, { source, status: 'disabled', loadedAt: null, reloads: 0 });
+      return;
+    }
+    if (!entry) {
+      entry = { source, status: 'failed', loadedAt: null, reloads: 0 };
+      this.entries.set(name, entry);
+    }
+    entry.source = source;
+    let next: ModuleVersion;
+    try {
+      next = await buildVersion(source, this.deps.services, this.deps.kernelDir, this.deps.loadKernelFile, this.deps.log);
+    } catch (err) {
+      entry.status = 'failed';
+      entry.error = (err as Error).message;
+      const keeps = entry.current ? '; the previous version keeps serving' : '';
+      this.deps.log.error(`${(err as Error).stack ?? err}${keeps}`);
+      this.deps.events.publish('module-failed', { name, error: entry.error });
+      return;
+    }
+    if (this.stopped) {
+      await next.dispose();
+      return;
+    }
+    const old = entry.current;
+    entry.current = next;
+    this.publishRoutes();
+    if (old) entry.reloads += 1;
+    entry.status = 'loaded';
+    entry.error = undefined;
+    entry.loadedAt = Date.now();
+    this.deps.log.info(`module "${name}" ${old ? 'reloaded' : 'loaded'} at ${next.prefix}`);
+    this.deps.events.publish('module-loaded', { name, prefix: next.prefix, reloads: entry.reloads });
+    if (old) void this.retire(old);
+  }
+
+  private unload(entry: Entry, why: string): void {
+    const old = entry.current!;
+    entry.current = undefined;
+    this.publishRoutes();
+    this.deps.log.info(`module "${old.name}" unloaded (${why})`);
+    this.deps.events.publish('module-unloaded', { name: old.name, reason: why });
+    void this.retire(old);
+  }
+
+  /** Waits for the old version's in-flight requests (streams included), then disposes it. */
+  private async retire(old: ModuleVersion): Promise<void> {
+    if (old.inflight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
+        old.idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    await old.dispose();
+  }
+
+  private publishRoutes(): void {
+    this.routes = [...this.entries.values()]
+      .map((e) => e.current)
+      .filter((v): v is ModuleVersion => !!v)
+      .sort((a, b) => b.prefix.length - a.prefix.length || a.name.localeCompare(b.name));
+  }
+}

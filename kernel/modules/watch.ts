@@ -1,0 +1,71 @@
+/**
+ * Hot reload: chokidar watches the modules folder, plugins.json, the folders plugins.json points at
+ * and the shared files modules are built from; a change reloads the modules it belongs to after a
+ * short debounce.
+ */
+import chokidar, { type FSWatcher } from 'chokidar';
+import path from 'node:path';
+import type { ModuleTable } from './registry.ts';
+import type { Logger } from '../types.ts';
+
+const DEBOUNCE_MS = 25;
+const IGNORED = /(^|[/\\])(\.[^/\\]*|node_modules|[^/\\]*(\.tmp|\.swp|\.swx|~|\.bak))($|[/\\])/;
+
+export interface ModuleWatcher {
+  close(): Promise<void>;
+  /** Resolves once the initial scan is done (changes before it may be missed). */
+  ready: Promise<void>;
+}
+
+export function watchModules(table: ModuleTable, opts: { modulesDir: string; pluginsFile: string; dataDir: string; log: Logger }): ModuleWatcher {
+  const dataDir = path.resolve(opts.dataDir);
+  const watcher: FSWatcher = chokidar.watch([opts.modulesDir, opts.pluginsFile], {
+    ignoreInitial: true,
+    ignored: (p: string) => IGNORED.test(path.relative(opts.modulesDir, p)) || p === dataDir || p.startsWith(dataDir + path.sep),
+  });
+  const watchedExtras = new Set<string>();
+  const dirty = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = () => {
+    timer = undefined;
+    const names = new Set(dirty);
+    dirty.clear();
+    void table
+      .sync(names)
+      .then(watchExtras)
+      .catch((err) => opts.log.error(`reload after a file change failed: ${(err as Error).stack}`));
+  };
+
+  // Shared files (e.g. lib/) and plugin folders outside MODULES_DIR are watched once a module uses them.
+  const watchExtras = () => {
+    const extras = table.externalPaths(opts.modulesDir).filter((f) => !watchedExtras.has(f));
+    for (const f of extras) watchedExtras.add(f);
+    if (extras.length) watcher.add(extras);
+  };
+
+  const onChange = (file: string) => {
+    const abs = path.resolve(file);
+    if (abs !== path.resolve(opts.pluginsFile)) {
+      const rel = path.relative(opts.modulesDir, abs);
+      const top = rel.split(path.sep)[0];
+      if (top && !rel.startsWith('..')) dirty.add(top);
+      for (const owner of table.ownersOf(abs)) dirty.add(owner);
+    }
+    clearTimeout(timer);
+    timer = setTimeout(flush, DEBOUNCE_MS);
+  };
+
+  watcher.on('all', (_event, file) => onChange(file));
+  watcher.on('error', (err) => opts.log.error(`file watcher: ${(err as Error).message}`));
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  void ready.then(watchExtras);
+
+  return {
+    ready,
+    async close() {
+      clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Assembles the kernel: store, config, auth, events, tools, the module table and the HTTP stack.
+ * Middleware order: envelope → resolve module → authenticate → rate limit → body → dispatch.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import Koa from 'koa';
+import { authenticate } from './auth/middleware.ts';
+import { pruneLoginTokens } from './auth/login-tokens.ts';
+import { loadJwtSecret } from './auth/secret.ts';
+import { createAuthService } from './auth/service.ts';
+import { createConfigService, type KernelConfigService } from './config/service.ts';
+import { createEventBus } from './events.ts';
+import { body } from './http/body.ts';
+import { envelope } from './http/envelope.ts';
+import { rateLimit } from './http/ratelimit.ts';
+import { createLogger } from './log.ts';
+import { dispatch, isPublicRoute, resolve } from './modules/dispatch.ts';
+import { ModuleTable } from './modules/registry.ts';
+import { watchModules, type ModuleWatcher } from './modules/watch.ts';
+import { buildOpenApi } from './openapi.ts';
+import { createStore, writeFileAtomic } from './store.ts';
+import { createToolRegistry } from './tools.ts';
+import type { KernelSettings } from './env.ts';
+import type { KernelRuntime } from './types.ts';
+
+const KERNEL_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export interface Kernel {
+  url: string;
+  server: Server;
+  table: ModuleTable;
+  config: KernelConfigService;
+  /** Creates a login link for the printed banner and the tests. */
+  loginLink(opts?: { groupId?: string; permanent?: boolean }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The kernel's own files, imported once: a module that imports them gets these very instances. */
+async function loadKernelFile(target: string): Promise<unknown> {
+  const candidates = [target, `${target}.ts`, path.join(target, 'index.ts')];
+  const file = candidates.find((f) => existsSync(f) && !f.endsWith(path.sep));
+  if (!file) throw new Error(`cannot find kernel file ${target}`);
+  return import(pathToFileURL(file).href);
+}
+
+async function packageVersion(): Promise<string> {
+  try {
+    return JSON.parse(await readFile(path.join(KERNEL_DIR, '..', 'package.json'), 'utf8')).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startKernel(settings: KernelSettings): Promise<Kernel> {
+  const log = createLogger('kernel', settings.logLevel);
+  process.setSourceMapsEnabled(true);
+  await mkdir(settings.dataDir, { recursive: true });
+  const store = createStore(settings.dataDir, log);
+  const events = createEventBus(log);
+  const config = await createConfigService({ store, events, log });
+  const secret = await loadJwtSecret(settings.dataDir);
+  const auth = await createAuthService({ secret, store, dataDir: settings.dataDir, config });
+  const tools = createToolRegistry();
+  const version = await packageVersion();
+  const counters = { total: 0, errors: 0, inflight: 0 };
+
+  let table: ModuleTable;
+  const runtime: KernelRuntime = {
+    version,
+    startedAt: Date.now(),
+    requests: () => ({ ...counters }),
+    modules: () => table.list(),
+    reloadModule: (name) => table.reload(name),
+  };
+  table = new ModuleTable({
+    services: { store, config, events, tools, auth, runtime, logLevel: settings.logLevel },
+    events,
+    log,
+    modulesDir: settings.modulesDir,
+    pluginsFile: settings.pluginsFile,
+    kernelDir: KERNEL_DIR,
+    loadKernelFile,
+  });
+
+  const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
+  app.silent = true;
+  app.use(async (c, next) => {
+    counters.total += 1;
+    counters.inflight += 1;
+    c.res.once('close', () => {
+      counters.inflight -= 1;
+      if (c.status >= 500) counters.errors += 1;
+    });
+    await next();
+  });
+  app.use(envelope(log));
+  app.use(resolve(table));
+  app.use(authenticate({ secret, isRevoked: auth.isRevoked, isPublic: isPublicRoute }));
+  app.use(
+    rateLimit({
+      max: settings.rateLimitMax,
+      windowMs: settings.rateLimitWindowMs,
+      exempt: (c) => !c.path.startsWith('/api/') || (c.path === '/api/system/health' && c.method === 'GET'),
+    }),
+  );
+  app.use(body(settings.bodyLimit));
+  app.use(async (c, next) => {
+    if (c.path !== '/api/openapi.json' || c.method !== 'GET') return next();
+    c.body = JSON.stringify(buildOpenApi(table.routes, version), null, 2);
+    c.type = 'application/json';
+  });
+  app.use(dispatch());
+
+  await table.start();
+  const watcher: ModuleWatcher = watchModules(table, { modulesDir: settings.modulesDir, pluginsFile: settings.pluginsFile, dataDir: settings.dataDir, log });
+
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(settings.port, settings.host, () => ok());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const serverFile = path.join(settings.dataDir, 'server.json');
+  await writeFileAtomic(serverFile, JSON.stringify({ url, pid: process.pid, startedAt: runtime.startedAt }), 0o600);
+  const pruner = setInterval(() => void pruneLoginTokens(settings.dataDir), 60_000);
+  pruner.unref();
+  await watcher.ready;
+
+  return {
+    url,
+    server,
+    table,
+    config,
+    async loginLink(opts = {}) {
+      const { token } = await auth.createLoginToken({ kind: opts.permanent ? 'permanent' : 'temporary', groupId: opts.groupId });
+      const base = (config.get<string>('web.publicUrl') || url).replace(/\/+$/, '');
+      return `${base}/login?token=${token}`;
+    },
+    async stop() {
+      clearInterval(pruner);
+      await watcher.close();
+      server.closeIdleConnections?.();
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      // Streams (SSE) would keep close() waiting forever: end them after a short grace period.
+      const force = setTimeout(() => server.closeAllConnections?.(), 2000);
+      await table.stop();
+      await closed;
+      clearTimeout(force);
+      await config.close();
+      await rm(serverFile, { force: true });
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The store: lowdb collections, one JSON file each under DATA_DIR. Writes are serialized per file,
+ * atomic (temp file + rename) and awaited, so a resolved write is on disk. An unreadable file is
+ * moved aside as `<file>.corrupt-<timestamp>`, never overwritten.
+ */
+import { Low } from 'lowdb';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Collection, CollectionOptions, Logger, Store } from './types.ts';
+
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** Thrown when a collection file exists but is not valid JSON. */
+export class StoreReadError extends Error {
+  constructor(readonly file: string, cause: unknown) {
+    super(`${file} is not valid JSON: ${(cause as Error).message}`);
+  }
+}
+
+let tempCounter = 0;
+
+/** Writes `text` to `file` through a synced temp file and a rename, so readers never see half a file. */
+export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
+  const handle = await open(temp, 'w', mode);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}
+
+/** lowdb adapter that writes through a temp file and rename, with the file mode chosen per collection. */
+class AtomicJsonFile<T> {
+  constructor(readonly file: string, private readonly mode: number) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new StoreReadError(this.file, err);
+    }
+  }
+
+  write(data: T): Promise<void> {
+    return writeFileAtomic(this.file, JSON.stringify(data, null, 2), this.mode);
+  }
+}
+
+class JsonCollection<T> implements Collection<T> {
+  private readonly low: Low<T>;
+  private readonly adapter: AtomicJsonFile<T>;
+  private loaded: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly file: string, private readonly defaults: T, secret: boolean, private readonly log: Logger) {
+    this.adapter = new AtomicJsonFile<T>(file, secret ? 0o600 : 0o644);
+    this.low = new Low<T>(this.adapter, structuredClone(defaults));
+  }
+
+  private load(): Promise<void> {
+    this.loaded ??= this.low.read().catch(async (err) => {
+      if (!(err instanceof StoreReadError)) throw err;
+      const aside = `${this.file}.corrupt-${Date.now()}`;
+      await rename(this.file, aside);
+      this.log.error(`store: ${this.file} could not be read; moved it aside to ${aside} and started from defaults`, { reason: err.message });
+      this.low.data = structuredClone(this.defaults);
+    });
+    return this.loaded;
+  }
+
+  async read(): Promise<T> {
+    await this.load();
+    return this.low.data;
+  }
+
+  update<R>(fn: (data: T) => R | Promise<R>): Promise<R> {
+    const run = async () => {
+      await this.load();
+      // Work on a copy so a throwing `fn` or a failed write leaves memory and disk as they were.
+      const draft = structuredClone(this.low.data);
+      const result = await fn(draft);
+      await this.adapter.write(draft);
+      this.low.data = draft;
+      return result;
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  write(data: T): Promise<void> {
+    return this.update((draft) => {
+      Object.assign(draft as object, data);
+      for (const key of Object.keys(draft as object)) if (!(key in (data as object))) delete (draft as Record<string, unknown>)[key];
+    }).then(() => undefined);
+  }
+
+  reload(): Promise<T> {
+    const run = async () => {
+      const data = await this.adapter.read();
+      this.low.data = data ?? structuredClone(this.defaults);
+      this.loaded = Promise.resolve();
+      return this.low.data;
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** Opens the store rooted at `dir`. */
+export function createStore(dir: string, log: Logger): Store {
+  const root = path.resolve(dir);
+  const open = new Map<string, JsonCollection<unknown>>();
+
+  const fileOf = (name: string): string => {
+    const segments = name.split('/');
+    if (!segments.every((s) => SEGMENT.test(s) && !s.endsWith('.tmp'))) {
+      throw new Error(`store: invalid collection name "${name}"`);
+    }
+    return path.join(root, ...segments) + '.json';
+  };
+
+  return {
+    dir: root,
+    collection<T>(name: string, defaults: T, options: CollectionOptions = {}): Collection<T> {
+      const file = fileOf(name);
+      let collection = open.get(file) as JsonCollection<T> | undefined;
+      if (!collection) {
+        collection = new JsonCollection<T>(file, defaults, options.secret === true, log);
+        open.set(file, collection as JsonCollection<unknown>);
+      }
+      return collection;
+    },
+    async list(dirName: string): Promise<string[]> {
+      const folder = dirName ? path.dirname(fileOf(`${dirName}/x`)) : root;
+      try {
+        const names = await readdir(folder);
+        return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+    },
+    async remove(name: string): Promise<boolean> {
+      const file = fileOf(name);
+      const collection = open.get(file);
+      open.delete(file);
+      // Wait for pending writes so a late write does not bring the file back.
+      if (collection) await collection.update(() => undefined).catch(() => undefined);
+      try {
+        await rm(file);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw err;
+      }
+    },
+  };
+}
+

@@ -1,0 +1,79 @@
+/**
+ * The tool registry: one place for built-in, module and MCP tools. Each tool is owned by the module
+ * that registered it, so unloading a module removes its tools. Arguments are checked against the
+ * tool's schema before the handler runs.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { HttpError } from './errors.ts';
+import { toDetails } from './validate.ts';
+import type { RegisteredTool, ToolContext, ToolDefinition, ToolRegistry, ToolResult } from './types.ts';
+
+interface Entry {
+  tool: ToolDefinition;
+  owner: string;
+  check: ValidateFunction;
+}
+
+const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Normalises whatever a handler returned into an MCP-style result. */
+function toResult(value: unknown): ToolResult {
+  if (value && typeof value === 'object' && Array.isArray((value as ToolResult).content)) return value as ToolResult;
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null, null, 2);
+  return { content: [{ type: 'text', text }] };
+}
+
+export interface KernelToolRegistry {
+  /** The registry as a module sees it: registrations are recorded as owned by `owner`. */
+  forOwner(owner: string, track: (release: () => void) => void): ToolRegistry;
+}
+
+export function createToolRegistry(): KernelToolRegistry {
+  const tools = new Map<string, Entry>();
+  // Compiled schemas are removed again on unregister, so one ajv instance does not grow with reloads.
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+
+  const describe = (e: Entry): RegisteredTool => {
+    const { handler: _handler, ...rest } = e.tool;
+    return { ...rest, owner: e.owner };
+  };
+
+  const call = async (name: string, args: unknown, context: ToolContext = {}): Promise<ToolResult> => {
+    const entry = tools.get(name);
+    if (!entry) throw new HttpError(404, 'TOOL_NOT_FOUND', `No tool named "${name}"`);
+    const input = args === undefined || args === null ? {} : args;
+    if (!entry.check(input)) {
+      throw new HttpError(400, 'INVALID_ARGS', `Arguments do not match the schema of "${name}"`, { details: toDetails(entry.check.errors, 'args') });
+    }
+    return toResult(await entry.tool.handler(input as Record<string, unknown>, context));
+  };
+
+  return {
+    forOwner(owner, track) {
+      return {
+        register(tool) {
+          if (!NAME.test(tool.name)) throw new Error(`tool name "${tool.name}" must match ${NAME}`);
+          const existing = tools.get(tool.name);
+          if (existing && existing.owner !== owner) throw new Error(`tool "${tool.name}" is already registered by module "${existing.owner}"`);
+          if (existing) ajv.removeSchema(existing.tool.inputSchema);
+          const schema = tool.inputSchema ?? { type: 'object' };
+          const entry: Entry = { tool: { ...tool, inputSchema: schema }, owner, check: ajv.compile(schema) };
+          tools.set(tool.name, entry);
+          const release = () => {
+            if (tools.get(tool.name) !== entry) return;
+            tools.delete(tool.name);
+            ajv.removeSchema(schema);
+          };
+          track(release);
+          return release;
+        },
+        list: () => [...tools.values()].map(describe),
+        get: (name) => {
+          const e = tools.get(name);
+          return e && describe(e);
+        },
+        call,
+      };
+    },
+  };
+}

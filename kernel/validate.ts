@@ -1,0 +1,83 @@
+/**
+ * Request validation with ajv. Each module version gets its own ajv instances (a shared one would
+ * keep every compiled schema of every old version alive), and each `validate(spec)` middleware
+ * carries its spec so that the OpenAPI document can be built from the routers themselves.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Middleware } from 'koa';
+import { HttpError } from './errors.ts';
+import type { RouteSpec } from './types.ts';
+
+// ajv-formats is CommonJS: its default import is the module object under some loaders.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => void;
+
+/** A JSON Schema (draft 2020-12 subset that ajv understands). */
+export type JSONSchema = Record<string, unknown>;
+
+/** The key under which a validation middleware keeps its route spec. */
+export const ROUTE_SPEC = Symbol('routeSpec');
+
+export type DocumentedMiddleware = Middleware & { [ROUTE_SPEC]?: RouteSpec };
+
+export type Detail = { path: string; message: string };
+
+/** Turns ajv errors into `{path, message}` details rooted at `where` (`body`, `query`, `params`, …). */
+export function toDetails(errors: ErrorObject[] | null | undefined, where: string): Detail[] {
+  return (errors ?? []).map((e) => {
+    const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (e.keyword === 'required') segments.push(String(e.params.missingProperty));
+    if (e.keyword === 'additionalProperties') segments.push(String(e.params.additionalProperty));
+    const message = e.keyword === 'additionalProperties' ? 'is not allowed' : e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid');
+    return { path: [where, ...segments].join('.'), message };
+  });
+}
+
+function newAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: coerce ? 'array' : false });
+  addFormats(ajv);
+  return ajv;
+}
+
+export interface Validator {
+  validate(spec: RouteSpec): DocumentedMiddleware;
+  compile<T>(schema: JSONSchema, where?: string): (data: unknown) => T;
+}
+
+/** The validation toolkit of one module version. */
+export function createValidator(): Validator {
+  let strict: Ajv | undefined;
+  let coercing: Ajv | undefined;
+  const bodyAjv = () => (strict ??= newAjv(false));
+  const textAjv = () => (coercing ??= newAjv(true));
+
+  const check = (ajv: Ajv, schema: JSONSchema, where: string) => {
+    const fn = ajv.compile(schema);
+    return (data: unknown) => {
+      if (!fn(data)) throw new HttpError(400, 'VALIDATION_ERROR', 'Validation failed', { details: toDetails(fn.errors, where) });
+    };
+  };
+
+  return {
+    validate(spec) {
+      const params = spec.params && check(textAjv(), spec.params, 'params');
+      const query = spec.query && check(textAjv(), spec.query, 'query');
+      const body = spec.body && check(bodyAjv(), spec.body, 'body');
+      const middleware: DocumentedMiddleware = async (c, next) => {
+        params?.(c.params ?? {});
+        query?.(c.query);
+        body?.((c.request as { body?: unknown }).body);
+        await next();
+      };
+      middleware[ROUTE_SPEC] = spec;
+      return middleware;
+    },
+    compile<T>(schema: JSONSchema, where = 'body') {
+      const run = check(bodyAjv(), schema, where);
+      return (data: unknown) => {
+        run(data);
+        return data as T;
+      };
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Login, logout, refresh and login links (API.md §2, KERNEL.md §5 and §10.3–10.5). The kernel
+ * verifies tokens and applies roles; this module only exchanges and issues them.
+ */
+import { defineModule, HttpError } from '../../kernel/index.ts';
+import type { LoginGrant, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { LOGIN_PAGE } from './login-page.ts';
+import { loginBody, loginLinkBody, permanentBody } from './schemas.ts';
+
+function setCookie(c: RequestContext, grant: LoginGrant): void {
+  c.cookies.set('auth_token', grant.token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/',
+    secure: c.secure,
+    maxAge: grant.expiresAt - Date.now(),
+    overwrite: true,
+  });
+}
+
+function answer(grant: LoginGrant) {
+  return {
+    token: grant.token,
+    expiresIn: Math.round((grant.expiresAt - Date.now()) / 1000),
+    expiresAt: grant.expiresAt,
+    role: grant.role,
+    ...(grant.groupId ? { groupId: grant.groupId } : {}),
+  };
+}
+
+function baseUrl(c: RequestContext, ctx: ModuleContext): string {
+  const configured = ctx.config.get<string>('web.publicUrl');
+  return (configured || c.origin).replace(/\/+$/, '');
+}
+
+function routes(router: ModuleRouter, ctx: ModuleContext): void {
+  router.get('/login', ctx.validate({ summary: 'Login page that exchanges a login link token (never consumed by a GET)' }), (c) => {
+    c.type = 'html';
+    c.set('Cache-Control', 'no-store');
+    c.body = LOGIN_PAGE;
+  });
+
+  router.post('/api/auth/login', ctx.validate({ summary: 'Exchange a login token for a JWT (sets the auth_token cookie)', body: loginBody }), async (c) => {
+    const { token, password } = c.request.body as { token?: string; password?: string };
+    const loginToken = token ?? password;
+    if (!loginToken) throw new HttpError(400, 'VALIDATION_ERROR', 'Send the login token as "token"', { details: [{ path: 'body.token', message: 'is required' }] });
+    const grant = await ctx.auth.exchange(loginToken, c.ip);
+    setCookie(c, grant);
+    c.body = answer(grant);
+  });
+
+  router.get('/api/auth/verify', ctx.validate({ summary: 'Check the current token' }), (c) => {
+    const user = c.state.user!;
+    c.body = { valid: true, role: user.role, isMaster: user.role === 'master', userId: user.sub, ...(user.groupId ? { groupId: user.groupId } : {}), expiresAt: user.exp * 1000 };
+  });
+
+  router.get('/api/auth/status', ctx.validate({ summary: 'Whether the caller is logged in' }), (c) => {
+    c.body = { authenticated: true, role: c.state.user!.role };
+  });
+
+  router.post('/api/auth/logout', ctx.validate({ summary: 'Revoke the current token and clear the cookie' }), async (c) => {
+    const user = c.state.user!;
+    await ctx.auth.revoke(user.jti, user.exp);
+    c.cookies.set('auth_token', '', { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0, overwrite: true });
+    c.body = null;
+  });
+
+  router.post('/api/auth/refresh', ctx.validate({ summary: 'Issue a fresh JWT and revoke the current one' }), async (c) => {
+    const user = c.state.user!;
+    const grant = await ctx.auth.sign({ role: user.role, groupId: user.groupId });
+    await ctx.auth.revoke(user.jti, user.exp);
+    if (c.cookies.get('auth_token')) setCookie(c, grant);
+    c.body = answer(grant);
+  });
+
+  router.post('/api/auth/login-links', ctx.validate({ summary: 'Create a login link (temporary, permanent, or bound to a group)', body: loginLinkBody }), async (c) => {
+    const { groupId, permanent = false, rotate = false } = c.request.body as { groupId?: string; permanent?: boolean; rotate?: boolean };
+    if (groupId && permanent) throw new HttpError(400, 'VALIDATION_ERROR', 'Group links are always temporary', { details: [{ path: 'body.permanent', message: 'cannot be combined with groupId' }] });
+    const { token, expiresAt } = await ctx.auth.createLoginToken({ kind: permanent ? 'permanent' : 'temporary', groupId, rotate });
+    c.status = 201;
+    c.body = { url: `${baseUrl(c, ctx)}/login?token=${token}`, token, expiresAt, ...(groupId ? { groupId } : {}) };
+  });
+
+  router.get('/api/auth/token/status', ctx.validate({ summary: 'Whether a permanent login token exists' }), async (c) => {
+    c.body = { hasPermanentToken: (await ctx.auth.permanentLoginToken()) !== null };
+  });
+
+  router.post('/api/auth/token/permanent', ctx.validate({ summary: 'Return (creating if needed) the permanent login token; forceNew rotates it', body: permanentBody }), async (c) => {
+    const { forceNew = false } = c.request.body as { forceNew?: boolean };
+    const existing = await ctx.auth.permanentLoginToken();
+    const { token } = await ctx.auth.createLoginToken({ kind: 'permanent', rotate: forceNew });
+    c.body = { token, isNew: token !== existing, url: `${baseUrl(c, ctx)}/login?token=${token}` };
+  });
+
+  router.delete('/api/auth/token/permanent', ctx.validate({ summary: 'Revoke the permanent login token' }), async (c) => {
+    c.body = { revoked: await ctx.auth.revokePermanentLoginToken() };
+  });
+}
+
+export default defineModule({
+  name: 'auth',
+  // Serves /api/auth/* and the /login page, so its routes carry full paths.
+  prefix: '/',
+  public: ['/api/auth/login', '/login'],
+  routes,
+});
+

@@ -1,0 +1,56 @@
+/** What the status, health and metrics routes report, computed from the kernel's runtime view. */
+import os from 'node:os';
+import type { KernelRuntime } from '../../kernel/index.ts';
+
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
+export function moduleCounts(runtime: KernelRuntime) {
+  const modules = runtime.modules();
+  return {
+    total: modules.length,
+    loaded: modules.filter((m) => m.status === 'loaded').length,
+    failed: modules.filter((m) => m.status === 'failed').map((m) => m.name),
+    disabled: modules.filter((m) => m.status === 'disabled').length,
+  };
+}
+
+export function health(runtime: KernelRuntime) {
+  const modules = moduleCounts(runtime);
+  return {
+    status: 'healthy',
+    healthy: true,
+    timestamp: Date.now(),
+    uptime: process.uptime(),
+    checks: { modules: { status: modules.failed.length ? 'degraded' : 'ok', loaded: modules.loaded, failed: modules.failed } },
+  };
+}
+
+export function status(runtime: KernelRuntime) {
+  const memory = process.memoryUsage();
+  return {
+    status: 'running',
+    version: runtime.version,
+    uptime: Math.round((Date.now() - runtime.startedAt) / 1000),
+    startTime: runtime.startedAt,
+    nodejs: process.version,
+    platform: process.platform,
+    memory: { used: mb(memory.heapUsed), total: mb(memory.heapTotal), rss: mb(memory.rss), percentage: Math.round((memory.heapUsed / memory.heapTotal) * 100) },
+    modules: moduleCounts(runtime),
+    requests: runtime.requests(),
+  };
+}
+
+export function metrics() {
+  const memory = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  return {
+    timestamp: Date.now(),
+    uptime: process.uptime(),
+    process: {
+      pid: process.pid,
+      cpu: { user: cpu.user, system: cpu.system },
+      memory: { rss: memory.rss, heapTotal: memory.heapTotal, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers },
+    },
+    system: { platform: process.platform, arch: process.arch, nodeVersion: process.version, cpuCount: os.cpus().length, loadAvg: os.loadavg(), totalMemory: mb(os.totalmem()), freeMemory: mb(os.freemem()) },
+  };
+}

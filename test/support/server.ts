@@ -1,0 +1,161 @@
+/**
+ * Starts the real server (`node --import tsx kernel/main.ts`) as a child process on a loopback port
+ * with a temporary DATA_DIR, and logs in through the real login-token flow.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLoginToken } from '../../kernel/auth/login-tokens.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface StartOptions {
+  dataDir?: string;
+  modulesDir?: string;
+  pluginsFile?: string;
+  env?: Record<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  raw?: string | Buffer;
+  /** A JWT; `null` sends no credentials; default: the master token. */
+  token?: string | null;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** A master JWT obtained through POST /api/auth/login. */
+  token: string;
+  loginAs(opts: { groupId?: string }): Promise<string>;
+  request(method: string, path: string, opts?: RequestOptions): Promise<Reply>;
+  output(): string;
+  pid(): number;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function waitForUrl(child: ChildProcess, log: { text: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 15 s:\n${log.text}`)), 15_000);
+    const onData = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(log.text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code} before listening:\n${log.text}`));
+    });
+  });
+}
+
+/** Starts a server; call `stop()` in an `after` hook. The data dir is removed on stop unless it was given. */
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const ownsDataDir = !opts.dataDir;
+  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'chatai-test-')));
+  const log = { text: '' };
+  let child: ChildProcess;
+  let url = '';
+
+  const launch = async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'kernel/main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        MODULES_DIR: opts.modulesDir ?? path.join(ROOT, 'modules'),
+        PLUGINS_FILE: opts.pluginsFile ?? path.join(dataDir, 'plugins.test.json'),
+        RATE_LIMIT_MAX: '100000',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (log.text += d));
+    child.stderr!.on('data', (d) => (log.text += d));
+    url = await waitForUrl(child, log);
+  };
+
+  const request = async (method: string, p: string, o: RequestOptions = {}): Promise<Reply> => {
+    const headers: Record<string, string> = { ...o.headers };
+    const token = o.token === undefined ? server.token : o.token;
+    if (token && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.authorization = `Bearer ${token}`;
+    let body: string | Buffer | undefined;
+    if (o.raw !== undefined) body = o.raw;
+    else if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url + p, { method, headers, body, signal: o.signal, redirect: 'manual' });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+
+  const loginAs = async ({ groupId }: { groupId?: string }) => {
+    const { token } = await createLoginToken(dataDir, { kind: 'temporary', groupId });
+    const res = await request('POST', '/api/auth/login', { body: { token }, token: null });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+    return res.body.data.token as string;
+  };
+
+  const stopChild = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((ok) => child.once('exit', ok));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await launch();
+  const server: TestServer = {
+    get url() {
+      return url;
+    },
+    get port() {
+      return Number(new URL(url).port);
+    },
+    dataDir,
+    token: '',
+    loginAs,
+    request,
+    output: () => log.text,
+    pid: () => child.pid!,
+    async restart() {
+      await stopChild();
+      await launch();
+    },
+    async stop() {
+      await stopChild();
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  server.token = await loginAs({});
+  return server;
+}
