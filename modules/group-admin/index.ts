@@ -1,0 +1,11 @@
+/** Group admin (API.md §10, KERNEL.md §10.4): one group's settings, delegated to that group's admins. */
+import { defineModule } from '../../kernel/index.ts';
+import { registerRoutes } from './routes.ts';
+import { createGroupService } from './service.ts';
+
+export default defineModule({
+  name: 'group-admin',
+  routes(router, ctx) {
+    registerRoutes(router, ctx, createGroupService(ctx.store, ctx.config));
+  },
+});

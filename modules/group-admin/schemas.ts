@@ -1,0 +1,146 @@
+/**
+ * JSON Schemas of the group-admin routes. The settings schema is derived from DEFAULT_SETTINGS, so
+ * the shape is written once; an unknown key anywhere is a 400 that names it.
+ */
+import type { JSONSchema } from '../../kernel/index.ts';
+import { DEFAULT_SETTINGS, INHERITED, PERCENT_KEYS, type Settings } from './settings.ts';
+
+/** Group ids: QQ group numbers or short slugs; no dots or slashes, so never a path trick. */
+export const GROUP_ID = '^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$';
+
+export const groupParams: JSONSchema = {
+  type: 'object',
+  required: ['groupId'],
+  properties: { groupId: { type: 'string', pattern: GROUP_ID, description: 'Group id: digits or [A-Za-z0-9_-], 1–64 characters' } },
+};
+
+const userIds: JSONSchema = { type: 'array', maxItems: 10000, items: { type: ['string', 'number'], minLength: 1, maxLength: 64 } };
+const strings: JSONSchema = { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 500 } };
+const inheritMarker: JSONSchema = { enum: [null, '', 'global', 'default', '__default__'] };
+
+const SPECIAL: Record<string, JSONSchema> = {
+  listMode: { enum: ['none', 'blacklist', 'whitelist'] },
+  blacklist: userIds,
+  whitelist: userIds,
+  'independentChannel.adapterType': { enum: ['openai', 'claude', 'gemini'] },
+  'independentChannel.baseUrl': { type: 'string', maxLength: 2000, pattern: '^(https?://\\S+)?$' },
+  'independentChannel.channels': {
+    type: 'array',
+    maxItems: 50,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id'],
+      properties: {
+        id: { type: 'string', minLength: 1, maxLength: 100 },
+        name: { type: 'string', maxLength: 200 },
+        baseUrl: { type: 'string', maxLength: 2000, pattern: '^(https?://\\S+)?$' },
+        adapterType: { enum: ['openai', 'claude', 'gemini'] },
+        models: { anyOf: [{ type: 'string', maxLength: 5000 }, strings] },
+        enabled: { type: 'boolean' },
+        apiKey: { type: 'string', maxLength: 1000 },
+      },
+    },
+  },
+  ...Object.fromEntries(PERCENT_KEYS.map((k) => [k, { type: 'number', minimum: 0, maximum: 100 }])),
+};
+
+function leafSchema(path: string, value: unknown): JSONSchema {
+  if (SPECIAL[path]) return SPECIAL[path];
+  const inherited = INHERITED.find((k) => k.path === path);
+  const sample = inherited ? inherited.fallback : value;
+  const own: JSONSchema = Array.isArray(sample)
+    ? strings
+    : sample === null
+      ? { type: 'number' }
+      : typeof sample === 'string'
+        ? { type: 'string', maxLength: 20000 }
+        : { type: typeof sample };
+  return inherited ? { anyOf: [own, inheritMarker] } : value === null ? { type: [own.type as string, 'null'] } : own;
+}
+
+function objectSchema(obj: Settings, prefix = ''): JSONSchema {
+  const properties: Record<string, JSONSchema> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    const path = prefix + key;
+    properties[key] = value && typeof value === 'object' && !Array.isArray(value) && !SPECIAL[path] ? objectSchema(value as Settings, `${path}.`) : leafSchema(path, value);
+  }
+  return { type: 'object', additionalProperties: false, properties };
+}
+
+/** Fields a GET of the whole settings answers for display only; a PUT may send them back and they are ignored. */
+export const HELPER_KEYS = ['groupId', 'presets', 'channels', 'knowledgeBases', 'emojiStats'];
+
+const settings = objectSchema(DEFAULT_SETTINGS);
+
+export const settingsBody: JSONSchema = {
+  ...settings,
+  properties: { ...(settings.properties as Record<string, JSONSchema>), ...Object.fromEntries(HELPER_KEYS.map((k) => [k, {}])) },
+};
+
+export const userListBody = (key: 'blacklist' | 'whitelist'): JSONSchema => ({
+  type: 'object',
+  required: [key],
+  additionalProperties: false,
+  properties: { [key]: userIds },
+});
+
+export const userIdBody: JSONSchema = {
+  type: 'object',
+  required: ['userId'],
+  additionalProperties: false,
+  properties: { userId: { type: ['string', 'number'], minLength: 1, maxLength: 64 } },
+};
+
+export const channelBody: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    baseUrl: SPECIAL['independentChannel.baseUrl'],
+    apiKey: { type: 'string', maxLength: 1000 },
+    adapterType: SPECIAL['independentChannel.adapterType'],
+    modelId: { type: 'string', maxLength: 200 },
+    forbidGlobal: { type: 'boolean' },
+  },
+};
+
+export const usageLimitBody: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    dailyGroupLimit: { type: 'integer', minimum: 0 },
+    dailyUserLimit: { type: 'integer', minimum: 0 },
+    limitMessage: { type: 'string', maxLength: 500 },
+  },
+};
+
+const nullable = (schema: JSONSchema): JSONSchema => ({ anyOf: [schema, { type: 'null' }] });
+
+export const toolsBody: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: nullable({ type: 'boolean' }),
+    allowedCategories: nullable(strings),
+    disabledTools: nullable(strings),
+    allowDangerous: nullable({ type: 'boolean' }),
+  },
+};
+
+export const triggersBody: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    prefix: nullable(strings),
+    keywords: nullable(strings),
+    at: nullable({ type: 'boolean' }),
+    random: nullable({ type: 'boolean' }),
+  },
+};
+
+export const presetBody: JSONSchema = {
+  type: 'object',
+  required: ['presetId'],
+  additionalProperties: false,
+  properties: { presetId: { type: ['string', 'null'], maxLength: 100 } },
+};
