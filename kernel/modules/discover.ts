@@ -65,7 +65,7 @@ export async function discover(modulesDir: string, pluginsFile: string, plugins:
   const found = new Map<string, ModuleSource>();
   let names: string[] = [];
   try {
-    names = (await readdir(modulesDir, { withFileTypes: true })).filter((d) => d.isDirectory() && NAME.test(d.name)).map((d) => d.name);
+    names = (await readdir(modulesDir, { withFileTypes: true })).filter((d) => (d.isDirectory() || d.isSymbolicLink()) && NAME.test(d.name)).map((d) => d.name);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

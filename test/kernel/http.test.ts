@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { makeModulesDir, type ModulesDir } from '../support/modules.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+describe('HTTP conventions (KERNEL.md §4)', () => {
+  let s: TestServer;
+  let mods: ModulesDir;
+
+  before(async () => {
+    mods = await makeModulesDir({ fixtures: ['echo'] });
+    s = await startServer({ modulesDir: mods.dir, env: { BODY_LIMIT: '10kb' } });
+  });
+  after(async () => {
+    await s?.stop();
+    await mods?.cleanup();
+  });
+
+  it('wraps data in the success envelope', async () => {
+    const res = await s.request('GET', '/api/echo/version');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ success: true, data: { version: 'v1', options: {} } });
+  });
+
+  it('answers 400 VALIDATION_ERROR with details paths', async () => {
+    const res = await s.request('POST', '/api/echo/items', { body: { n: -1, extra: true } });
+    expect(res.status).to.equal(400);
+    expect(res.body.success).to.equal(false);
+    expect(res.body.code).to.equal('VALIDATION_ERROR');
+    const paths = res.body.details.map((d: { path: string }) => d.path);
+    expect(paths).to.include.members(['body.n', 'body.extra']);
+  });
+
+  it('coerces query values to their declared types', async () => {
+    const res = await s.request('GET', '/api/echo/items?limit=1');
+    expect(res.body.data.limitType).to.equal('number');
+    const bad = await s.request('GET', '/api/echo/items?limit=abc');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.details[0].path).to.equal('query.limit');
+  });
+
+  it('answers 400 INVALID_JSON for malformed JSON, never a 500', async () => {
+    const res = await s.request('POST', '/api/echo/items', { raw: '{"n": 1,', headers: { 'content-type': 'application/json' } });
+    expect(res.status).to.equal(400);
+    expect(res.body.code).to.equal('INVALID_JSON');
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE above the body cap', async () => {
+    const res = await s.request('POST', '/api/echo/items', { raw: JSON.stringify({ n: 1, pad: 'x'.repeat(20_000) }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).to.equal(413);
+    expect(res.body.code).to.equal('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers 401 UNAUTHORIZED without a token and INVALID_TOKEN with a bad one', async () => {
+    const none = await s.request('GET', '/api/echo/version', { token: null });
+    expect(none.status).to.equal(401);
+    expect(none.body.code).to.equal('UNAUTHORIZED');
+    const bad = await s.request('GET', '/api/echo/version', { token: 'not.a.jwt' });
+    expect(bad.status).to.equal(401);
+    expect(bad.body.code).to.equal('INVALID_TOKEN');
+    const forged = jwt.sign({ role: 'master', jti: 'x', sub: 'master' }, 'another-secret-of-enough-length-000000', { issuer: 'chatai-panel', audience: 'chatai-client' });
+    expect((await s.request('GET', '/api/echo/version', { token: forged })).body.code).to.equal('INVALID_TOKEN');
+  });
+
+  it('refuses a token signed with another algorithm (alg pinned to HS256)', async () => {
+    const none = jwt.sign({ role: 'master', jti: 'x', sub: 'master' }, '', { algorithm: 'none', issuer: 'chatai-panel', audience: 'chatai-client' } as jwt.SignOptions);
+    expect((await s.request('GET', '/api/echo/version', { token: none })).body.code).to.equal('INVALID_TOKEN');
+  });
+
+  it('answers 401 TOKEN_EXPIRED for an expired token', async () => {
+    const { secret } = JSON.parse(await readFile(path.join(s.dataDir, 'jwt-secret.json'), 'utf8'));
+    const expired = jwt.sign({ role: 'master', jti: 'old', sub: 'master', exp: Math.floor(Date.now() / 1000) - 60 }, Buffer.from(secret, 'base64'), {
+      issuer: 'chatai-panel',
+      audience: 'chatai-client',
+    });
+    const res = await s.request('GET', '/api/echo/version', { token: expired });
+    expect(res.status).to.equal(401);
+    expect(res.body.code).to.equal('TOKEN_EXPIRED');
+  });
+
+  it('answers 404 NOT_FOUND as JSON for unknown /api paths', async () => {
+    const res = await s.request('GET', '/api/no-such-module/x');
+    expect(res.status).to.equal(404);
+    expect(res.headers.get('content-type')).to.match(/json/);
+    expect(res.body).to.deep.include({ success: false, code: 'NOT_FOUND' });
+  });
+
+  it('answers 405 METHOD_NOT_ALLOWED with Allow', async () => {
+    const res = await s.request('DELETE', '/api/echo/items');
+    expect(res.status).to.equal(405);
+    expect(res.body.code).to.equal('METHOD_NOT_ALLOWED');
+    expect(res.headers.get('allow')).to.include('GET').and.include('POST');
+  });
+
+  it("passes a module's own error code through", async () => {
+    const res = await s.request('GET', '/api/echo/teapot');
+    expect(res.status).to.equal(418);
+    expect(res.body).to.deep.equal({ success: false, error: 'I am a teapot', code: 'TEAPOT' });
+  });
+
+  it("turns a handler's throw into a 500 for that request only, without a stack, and logs the .ts line", async () => {
+    const res = await s.request('GET', '/api/echo/boom');
+    expect(res.status).to.equal(500);
+    expect(res.body).to.deep.equal({ success: false, error: 'Internal server error', code: 'INTERNAL_ERROR' });
+    expect(res.text).not.to.include('kaboom');
+    expect((await s.request('GET', '/api/echo/version')).status).to.equal(200);
+    // The stack in the log points at the module's TypeScript source, not the bundle.
+    expect(s.output()).to.match(/kaboom from echo[\s\S]*echo\/index\.ts:\d+/);
+  });
+
+  it('lets public routes through without a token', async () => {
+    const res = await s.request('GET', '/api/echo/public', { token: null });
+    expect(res.status).to.equal(200);
+    expect(res.body.data.user).to.equal(null);
+    expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
+  });
+
+  it('serves the OpenAPI document bare, with summaries, security and public routes marked', async () => {
+    const res = await s.request('GET', '/api/openapi.json');
+    expect(res.status).to.equal(200);
+    expect(res.body.openapi).to.equal('3.1.0');
+    expect(res.body.success).to.equal(undefined);
+    expect(res.body.servers).to.have.length.greaterThan(0);
+    const post = res.body.paths['/api/echo/items'].post;
+    expect(post.summary).to.equal('Append an item');
+    expect(post.requestBody.content['application/json'].schema.required).to.deep.equal(['n']);
+    expect(res.body.paths['/api/system/health'].get.security).to.deep.equal([]);
+    expect(res.body.components.securitySchemes).to.have.keys('bearerAuth', 'cookieAuth');
+    for (const [p, ops] of Object.entries(res.body.paths as Record<string, Record<string, { summary?: string }>>)) {
+      for (const [m, op] of Object.entries(ops)) expect(op.summary, `${m} ${p}`).to.be.a('string').and.not.empty;
+    }
+  });
+});
+
+describe('rate limit (KERNEL.md §4)', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' } });
+  });
+  after(async () => s?.stop());
+
+  it('answers 429 RATE_LIMITED with Retry-After after RATE_LIMIT_MAX requests, keyed by user', async () => {
+    // The login in startServer counted once for the IP; the user's own budget starts fresh.
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await s.request('GET', '/api/system/status'));
+    expect(answers.slice(0, 5).map((a) => a.status)).to.deep.equal([200, 200, 200, 200, 200]);
+    expect(answers[0].headers.get('x-ratelimit-limit')).to.equal('5');
+    expect(answers[4].headers.get('x-ratelimit-remaining')).to.equal('0');
+    expect(answers[5].status).to.equal(429);
+    expect(answers[5].body.code).to.equal('RATE_LIMITED');
+    expect(Number(answers[5].headers.get('retry-after'))).to.be.greaterThan(0);
+  });
+
+  it('never limits the public health check', async () => {
+    for (let i = 0; i < 10; i++) expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
+  });
+});
