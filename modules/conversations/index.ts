@@ -1,0 +1,5 @@
+/** Stored chat history: list, read, clear context, delete (API.md §5). Storage lives in `lib/conversations`. */
+import { defineModule } from '../../kernel/index.ts';
+import { routes } from './routes.ts';
+
+export default defineModule({ name: 'conversations', routes });
