@@ -30,7 +30,7 @@ function answer(grant: LoginGrant) {
 
 function baseUrl(c: RequestContext, ctx: ModuleContext): string {
   const configured = ctx.config.get<string>('web.publicUrl');
-  return (configured || c.origin).replace(/\/+$/, '');
+  return (configured || `${c.protocol}://${c.host}`).replace(/\/+$/, '');
 }
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {

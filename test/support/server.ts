@@ -49,10 +49,11 @@ export interface TestServer {
 }
 
 function waitForUrl(child: ChildProcess, log: { text: string }): Promise<string> {
+  const from = log.text.length; // a restart appends to the same log
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 15 s:\n${log.text}`)), 15_000);
     const onData = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(log.text);
+      const match = /listening on (http:\/\/\S+)/.exec(log.text.slice(from));
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
