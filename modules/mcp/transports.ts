@@ -1,0 +1,21 @@
+/** Builds the client transport for a server config: stdio in its own process group, streamable HTTP, SSE. */
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ProcessGroupTransport } from './process-transport.ts';
+import type { ServerConfig } from './server-config.ts';
+
+export function createTransport(config: ServerConfig, onStderr: (line: string) => void): Transport {
+  switch (config.type) {
+    case 'stdio':
+      return new ProcessGroupTransport({ command: config.command!, args: config.args ?? [], env: config.env, onStderr });
+    case 'npm':
+    case 'npx':
+      // API.md §8.1: `npx -y --prefer-offline <package> <args>`.
+      return new ProcessGroupTransport({ command: 'npx', args: ['-y', '--prefer-offline', config.package!, ...(config.args ?? [])], env: config.env, onStderr });
+    case 'http':
+      return new StreamableHTTPClientTransport(new URL(config.url!), { requestInit: { headers: config.headers } });
+    case 'sse':
+      return new SSEClientTransport(new URL(config.url!), { requestInit: { headers: config.headers } });
+  }
+}
