@@ -17,7 +17,7 @@ import {
 } from './schemas.ts';
 import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
 import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from './settings.ts';
-import { isMasked, mask } from './mask.ts';
+import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
 
 const DEFAULT_LIMIT_MESSAGE = 'The daily usage limit of this group has been reached; please try again tomorrow.';
 

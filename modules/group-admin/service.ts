@@ -4,7 +4,7 @@
  * group admins, and the effective settings resolved group → global config → default.
  */
 import { HttpError, type AuthUser, type ConfigService, type Store } from '../../kernel/index.ts';
-import { isMasked, mask } from './mask.ts';
+import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
 import {
   DEFAULT_SETTINGS,
   INHERITED,

@@ -1,0 +1,83 @@
+/** JSON Schemas of the memory routes. Query values arrive as strings. */
+import type { JSONSchema } from '../../kernel/index.ts';
+import { CATEGORY_INPUTS } from './categories.ts';
+import { MEMORY_ID, SOURCES, USER_ID } from './memories.ts';
+
+const GROUP_ID = '^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$';
+const flag = { type: 'string', enum: ['true', 'false', '1', '0'] };
+const limit = { type: 'string', pattern: '^[0-9]{1,4}$' };
+const category = { type: 'string', enum: CATEGORY_INPUTS };
+
+const params = (props: Record<string, JSONSchema>): JSONSchema => ({ type: 'object', required: Object.keys(props), properties: props });
+
+export const userParams = params({ userId: { type: 'string', pattern: USER_ID } });
+export const userCategoryParams = params({ userId: { type: 'string', pattern: USER_ID }, category });
+export const userGroupParams = params({ userId: { type: 'string', pattern: USER_ID }, groupId: { type: 'string', pattern: GROUP_ID } });
+export const groupParams = params({ groupId: { type: 'string', pattern: GROUP_ID } });
+export const idParams = params({ id: { type: 'string', pattern: MEMORY_ID, description: 'A memory id: mem_<userId>_<12 hex>' } });
+
+export const listQuery: JSONSchema = {
+  type: 'object',
+  properties: {
+    format: { type: 'string', enum: ['tree', 'list'] },
+    groupId: { type: 'string', pattern: GROUP_ID },
+    category,
+    subType: { type: 'string', maxLength: 50 },
+    source: { type: 'string', enum: [...SOURCES] },
+    includeInactive: flag,
+    limit,
+  },
+};
+
+export const groupQuery: JSONSchema = {
+  type: 'object',
+  properties: { userId: { type: 'string', pattern: USER_ID }, category, limit },
+};
+
+export const hardQuery: JSONSchema = { type: 'object', properties: { hard: flag } };
+
+const searchFields = {
+  query: { type: 'string', maxLength: 1000 },
+  userId: { type: 'string', pattern: USER_ID },
+  groupId: { type: 'string', pattern: GROUP_ID },
+  category,
+};
+
+export const searchQuery: JSONSchema = { type: 'object', required: ['query'], properties: { ...searchFields, limit } };
+
+export const searchBody: JSONSchema = {
+  type: 'object',
+  required: ['query'],
+  additionalProperties: false,
+  properties: { ...searchFields, limit: { type: 'integer', minimum: 1, maximum: 100 } },
+};
+
+const content = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' };
+const fields = {
+  category,
+  subType: { type: ['string', 'null'], maxLength: 50 },
+  groupId: { anyOf: [{ type: 'string', pattern: GROUP_ID }, { type: 'null' }] },
+  confidence: { type: 'number', minimum: 0, maximum: 1 },
+  metadata: { type: ['object', 'null'] },
+  expiresAt: { type: ['integer', 'null'], minimum: 0 },
+};
+
+export const addBody: JSONSchema = {
+  type: 'object',
+  required: ['content'],
+  additionalProperties: false,
+  properties: { content, ...fields, source: { type: 'string', enum: [...SOURCES] } },
+};
+
+export const updateBody: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { content, ...fields, isActive: { type: 'boolean' } },
+};
+
+export const summarizeBody: JSONSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { useLLM: { type: 'boolean' } },
+};
