@@ -1,0 +1,95 @@
+/** The /api/config routes over the kernel's config service. */
+import { HttpError, notFound } from '../../kernel/index.ts';
+import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import type { KernelConfigService } from '../../kernel/config/service.ts';
+import { DOCUMENT_TYPES, partialBody, rollbackBody, sectionBody, sectionParams, unsetBody, versionParams } from './schemas.ts';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `{path, value}` (one dotted path) or a partial object. */
+function toPartial(body: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(body);
+  const onePath = keys.length === 2 && keys.includes('path') && keys.includes('value') && typeof body.path === 'string';
+  return onePath ? { [body.path as string]: body.value } : body;
+}
+
+/** The configuration document of an import or validate request: YAML text or a JSON body. */
+function readDocument(c: RequestContext, config: KernelConfigService): unknown {
+  const body = (c.request as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    if (!body.trim()) throw new HttpError(400, 'VALIDATION_ERROR', 'The request body is empty; send the configuration as text/yaml or JSON');
+    return config.parseYaml(body);
+  }
+  if (body === undefined) throw new HttpError(400, 'VALIDATION_ERROR', 'The request body is empty; send the configuration as text/yaml or JSON');
+  return body;
+}
+
+export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config: KernelConfigService): void {
+  const changed = (updated: string[]) => ({ updated, version: config.version() });
+  const section = (name: string) => {
+    if (!config.sections.includes(name)) throw notFound('SECTION_NOT_FOUND', `No configuration section "${name}"`);
+    return name;
+  };
+
+  router.get('/', ctx.validate({ summary: 'The whole configuration, defaults filled' }), (c) => {
+    c.body = config.get();
+  });
+
+  const merge = async (c: RequestContext) => {
+    c.body = changed(await config.update(toPartial((c.request as { body: Record<string, unknown> }).body)));
+  };
+  router.put('/', ctx.validate({ summary: 'Deep-merge a partial configuration; answers the changed dotted paths', body: partialBody }), merge);
+  router.post('/', ctx.validate({ summary: 'Deep-merge a partial configuration (same as PUT)', body: partialBody }), merge);
+
+  router.get('/schema', ctx.validate({ summary: 'The JSON Schema of the configuration, with defaults' }), (c) => {
+    c.body = config.schema;
+  });
+
+  router.get('/export', ctx.validate({ summary: 'The whole configuration as YAML' }), (c) => {
+    c.type = 'text/yaml; charset=utf-8';
+    c.body = config.toYaml();
+  });
+
+  router.post('/import', ctx.validate({ summary: 'Replace the configuration with a YAML (or JSON) document', consumes: DOCUMENT_TYPES }), async (c) => {
+    const document = readDocument(c, config);
+    if (!isObject(document)) throw new HttpError(400, 'VALIDATION_ERROR', 'The configuration must be a mapping of sections');
+    c.body = changed(await config.replace(document, 'import'));
+  });
+
+  router.post('/validate', ctx.validate({ summary: 'Check a YAML (or JSON) configuration without applying it', consumes: DOCUMENT_TYPES }), (c) => {
+    const errors = config.validate(readDocument(c, config));
+    if (errors.length) throw new HttpError(400, 'INVALID_CONFIG', 'Invalid configuration', { details: errors });
+    c.body = { valid: true };
+  });
+
+  router.post('/reload', ctx.validate({ summary: 'Re-read config.json from disk now' }), async (c) => {
+    c.body = changed(await config.reload());
+  });
+
+  router.post('/unset', ctx.validate({ summary: 'Remove keys by dotted path (keys with a default take it again)', body: unsetBody }), async (c) => {
+    c.body = changed(await config.unset((c.request as { body: { paths: string[] } }).body.paths));
+  });
+
+  router.get('/history', ctx.validate({ summary: 'The kept versions, newest (the one in force) first' }), async (c) => {
+    c.body = { current: config.version(), versions: await config.history() };
+  });
+
+  router.get('/history/:version', ctx.validate({ summary: 'The configuration of one kept version', params: versionParams }), async (c) => {
+    const wanted = Number(c.params.version);
+    const kept = await config.at(wanted);
+    if (!kept) throw notFound('VERSION_NOT_FOUND', `No configuration version ${wanted} is kept`);
+    c.body = { version: wanted, config: kept };
+  });
+
+  router.post('/rollback', ctx.validate({ summary: 'Make a kept version current again (recorded as a new version)', body: rollbackBody }), async (c) => {
+    c.body = changed(await config.rollback((c.request as { body: { version: number } }).body.version));
+  });
+
+  router.get('/:section', ctx.validate({ summary: 'One section of the configuration', params: sectionParams }), (c) => {
+    c.body = config.get(section(c.params.section));
+  });
+
+  router.put('/:section', ctx.validate({ summary: 'Replace one section (keys left out take their defaults)', params: sectionParams, body: sectionBody }), async (c) => {
+    c.body = changed(await config.replaceSection(section(c.params.section), (c.request as { body?: unknown }).body));
+  });
+}
