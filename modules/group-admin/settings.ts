@@ -137,9 +137,9 @@ export function deletePath(obj: Settings, path: string): void {
 
 const isPlainObject = (v: unknown): v is Settings => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** Deep merge: objects merge key by key, everything else (arrays, null) replaces. Returns a new object. */
+/** Deep merge: objects merge key by key, everything else (arrays, null) replaces. Returns a new object sharing nothing with either. */
 export function deepMerge(base: Settings, patch: Settings): Settings {
-  const out: Settings = { ...base };
+  const out: Settings = structuredClone(base);
   for (const [key, value] of Object.entries(patch)) {
     out[key] = isPlainObject(value) && isPlainObject(base[key]) ? deepMerge(base[key] as Settings, value) : structuredClone(value);
   }
