@@ -1,9 +1,8 @@
-/** The LLM path's public surface: adapters by wire format, and how a channel becomes an endpoint. */
+/** The LLM path's public surface: adapters by wire format, channel rules, calls and their accounting. */
 import { anthropicAdapter } from './anthropic.ts';
-import type { Channel } from './channel.ts';
 import { geminiAdapter } from './gemini.ts';
 import { openaiAdapter } from './openai.ts';
-import type { Adapter, AdapterType, Endpoint } from './types.ts';
+import type { Adapter, AdapterType } from './types.ts';
 
 export * from './types.ts';
 export * from './channel.ts';
@@ -12,6 +11,7 @@ export { selectKey, type SelectedKey } from './keys.ts';
 export { maskKey, isMasked } from './mask.ts';
 export { parseSse, sseJson } from './sse.ts';
 export * from './usage.ts';
+export * from './call.ts';
 
 const ADAPTERS: Record<AdapterType, Adapter> = { openai: openaiAdapter, claude: anthropicAdapter, gemini: geminiAdapter };
 
@@ -19,18 +19,4 @@ export function adapterFor(type: AdapterType): Adapter {
   const adapter = ADAPTERS[type];
   if (!adapter) throw new Error(`unknown adapter type "${type}"`);
   return adapter;
-}
-
-/** The endpoint for one call on `channel` with `apiKey`. */
-export function endpointFor(channel: Channel, apiKey: string, signal?: AbortSignal): Endpoint {
-  return {
-    baseUrl: channel.baseUrl,
-    apiKey,
-    headers: channel.customHeaders,
-    chatPath: channel.endpoints?.chat || channel.chatPath || undefined,
-    modelsPath: channel.endpoints?.models || channel.modelsPath || undefined,
-    auth: channel.auth,
-    timeout: channel.timeout,
-    signal,
-  };
 }
