@@ -85,6 +85,8 @@ export async function updateSettings(ctx: ModuleContext, patch: Partial<PublicTo
   const before = await loadToolState(ctx);
   const changes: Record<string, unknown> = { ...patch };
   if (patch.fetch) changes.fetch = { ...before.settings.fetch, ...patch.fetch };
+  // null = every category: written as the full list, and categories added later count as enabled.
+  if (patch.enabledCategories === null) changes.enabledCategories = union(before.categories.map((c) => c.key), await readKnownCategories(ctx.store));
   await save(ctx, changes);
   if (patch.enabledCategories !== undefined) await rememberCategories(ctx, before);
   const after = await loadToolState(ctx);

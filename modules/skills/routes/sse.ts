@@ -1,0 +1,25 @@
+/** `GET /api/skills/sse`: a live stream of tool and MCP server events for the panel. */
+import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
+import { ssePayload } from '../events.ts';
+
+const HEARTBEAT_MS = 30_000;
+
+export function sseRoutes(router: ModuleRouter, ctx: ModuleContext): void {
+  router.get('/sse', ctx.validate({
+    summary: 'Live stream of tool and MCP server events (EventSource; ?named=1 adds event names)',
+    query: { type: 'object', properties: { named: { type: 'string', enum: ['0', '1', 'true', 'false'] }, token: { type: 'string' } } },
+  }), (c) => {
+    const stream = ctx.sse(c);
+    const unsubscribe = ctx.events.subscribe((event) => {
+      const payload = ssePayload(event);
+      if (payload) stream.send(event.type, payload);
+    });
+    // The original's named heartbeat, for panels that watch for it; the kernel adds its own comment pings.
+    const heartbeat = setInterval(() => stream.send('heartbeat', { time: Date.now() }), HEARTBEAT_MS);
+    stream.onClose(() => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+    stream.send('connected', { time: Date.now() });
+  });
+}
