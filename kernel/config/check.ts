@@ -1,7 +1,7 @@
 /** Checks a candidate configuration against the schema and fills in the defaults. */
 import { Ajv } from 'ajv';
 import { toDetails, type Detail } from '../validate.ts';
-import { findForbiddenKey, getAt, isPlainObject, type JsonObject } from './paths.ts';
+import { FORBIDDEN_MESSAGE, findForbiddenKey, getAt, isPlainObject, type JsonObject } from './paths.ts';
 import { CONFIG_SCHEMA, SECRET_PATHS } from './schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
@@ -13,7 +13,7 @@ export type CheckResult = { ok: true; value: JsonObject } | { ok: false; errors:
 function structuralErrors(candidate: unknown): Detail[] {
   if (!isPlainObject(candidate)) return [{ path: '', message: 'the configuration must be an object' }];
   const forbidden = findForbiddenKey(candidate);
-  if (forbidden) return [{ path: forbidden, message: 'keys named __proto__, constructor or prototype are not allowed' }];
+  if (forbidden) return [{ path: forbidden, message: FORBIDDEN_MESSAGE }];
   return SECRET_PATHS.filter((p) => getAt(candidate, p) !== undefined).map((path) => ({
     path,
     message: 'is a secret; secrets are kept outside the configuration',

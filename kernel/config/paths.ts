@@ -5,6 +5,7 @@ export type JsonObject = { [key: string]: Json };
 
 /** Keys that would reach an object's prototype: refused anywhere in a config write. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_MESSAGE = 'keys named __proto__, constructor or prototype are not allowed';
 
 export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -15,10 +16,18 @@ export function findForbiddenKey(value: unknown, prefix = ''): string | null {
   if (typeof value !== 'object' || value === null) return null;
   for (const key of Object.keys(value)) {
     const here = prefix ? `${prefix}.${key}` : key;
-    if (key.split('.').some((segment) => FORBIDDEN_KEYS.has(segment))) return here;
+    if (FORBIDDEN_KEYS.has(key)) return here;
     const inner = findForbiddenKey((value as Record<string, unknown>)[key], here);
     if (inner) return inner;
   }
+  return null;
+}
+
+/** Why `path` cannot name a configuration key (empty segment, prototype key), or null when it can. */
+export function pathProblem(path: string): string | null {
+  const segments = path.split('.');
+  if (segments.some((s) => s === '')) return 'is not a dotted path';
+  if (segments.some((s) => FORBIDDEN_KEYS.has(s))) return FORBIDDEN_MESSAGE;
   return null;
 }
 

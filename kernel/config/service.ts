@@ -12,7 +12,7 @@ import type { ConfigService, EventBus, JSONSchema, Logger, Store } from '../type
 import type { Detail } from '../validate.ts';
 import { checkConfig, defaultConfig } from './check.ts';
 import { openHistory, type ConfigSource, type ConfigVersion } from './history.ts';
-import { changedPaths, deepMerge, expandDotted, findForbiddenKey, getAt, isPlainObject, unsetAt, type JsonObject } from './paths.ts';
+import { FORBIDDEN_MESSAGE, changedPaths, deepMerge, expandDotted, findForbiddenKey, getAt, isPlainObject, pathProblem, unsetAt, type JsonObject } from './paths.ts';
 import { CONFIG_SCHEMA, SECTIONS } from './schema.ts';
 import { watchFile, type FileWatch } from './watch.ts';
 import { parseYaml, toYaml } from './yaml.ts';
@@ -68,6 +68,14 @@ export interface KernelConfigService extends ConfigService {
 }
 
 const invalid = (errors: Detail[]) => new HttpError(400, 'VALIDATION_ERROR', 'Invalid configuration', { details: errors });
+/** Refuses dotted paths with an empty segment or a prototype key, naming each. */
+function assertPaths(paths: string[]): void {
+  const errors = paths.flatMap((path) => {
+    const message = pathProblem(path);
+    return message ? [{ path, message }] : [];
+  });
+  if (errors.length) throw invalid(errors);
+}
 const describe = (errors: Detail[]) => errors.map((e) => `${e.path || '(root)'} ${e.message}`).join('; ');
 
 // The kernel creates one service per store; the config module finds it by its ctx.store until
@@ -197,8 +205,9 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     update(partial, source = defaultSource) {
       return serial(async () => {
         if (!isPlainObject(partial)) throw invalid([{ path: '', message: 'must be an object' }]);
+        assertPaths(Object.keys(partial));
         const forbidden = findForbiddenKey(partial);
-        if (forbidden) throw invalid([{ path: forbidden, message: 'keys named __proto__, constructor or prototype are not allowed' }]);
+        if (forbidden) throw invalid([{ path: forbidden, message: FORBIDDEN_MESSAGE }]);
         const patch = expandDotted(partial as JsonObject);
         return commit(deepMerge(current, patch), source);
       });
@@ -214,12 +223,9 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     },
     unset(paths) {
       return serial(async () => {
+        assertPaths(paths);
         const next = structuredClone(current);
-        for (const path of paths) {
-          const forbidden = findForbiddenKey({ [path]: null });
-          if (forbidden) throw invalid([{ path, message: 'keys named __proto__, constructor or prototype are not allowed' }]);
-          unsetAt(next, path);
-        }
+        for (const path of paths) unsetAt(next, path);
         return commit(next, defaultSource);
       });
     },

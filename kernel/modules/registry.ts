@@ -36,6 +36,7 @@ export class ModuleTable {
   private readonly entries = new Map<string, Entry>();
   private sources = new Map<string, ModuleSource>();
   private plugins: Record<string, PluginSetting> = {};
+  private syncing: Promise<void> = Promise.resolve();
   private readonly queues = new Map<string, { running: Promise<void>; again: boolean }>();
   private stopped = false;
 
@@ -46,8 +47,15 @@ export class ModuleTable {
     await this.sync();
   }
 
-  /** Re-reads plugins.json and the modules folder; (re)loads or unloads what changed. */
-  async sync(only?: Set<string>): Promise<void> {
+  /** Re-reads plugins.json and the modules folder; (re)loads or unloads what changed (and `only`). */
+  sync(only?: Set<string>): Promise<void> {
+    // One sync at a time: two overlapping ones could each compare against stale sources.
+    const next = this.syncing.then(() => this.syncNow(only));
+    this.syncing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async syncNow(only?: Set<string>): Promise<void> {
     try {
       this.plugins = await readPlugins(this.deps.pluginsFile);
     } catch (err) {

@@ -4,6 +4,7 @@
  * short debounce.
  */
 import chokidar, { type FSWatcher } from 'chokidar';
+import { watch, type FSWatcher as FSWatcherNode } from 'node:fs';
 import path from 'node:path';
 import type { ModuleTable } from './registry.ts';
 import type { Logger } from '../types.ts';
@@ -19,10 +20,26 @@ export interface ModuleWatcher {
 
 export function watchModules(table: ModuleTable, opts: { modulesDir: string; pluginsFile: string; dataDir: string; log: Logger }): ModuleWatcher {
   const dataDir = path.resolve(opts.dataDir);
-  const watcher: FSWatcher = chokidar.watch([opts.modulesDir, opts.pluginsFile], {
-    ignoreInitial: true,
-    ignored: (p: string) => IGNORED.test(path.relative(opts.modulesDir, p)) || p === dataDir || p.startsWith(dataDir + path.sep),
-  });
+  const pluginsFile = path.resolve(opts.pluginsFile);
+  const isIgnored = (p: string) => {
+    const abs = path.resolve(p);
+    if (abs === pluginsFile) return false;
+    if (abs === dataDir || abs.startsWith(dataDir + path.sep)) return true;
+    const inside = abs.startsWith(opts.modulesDir + path.sep);
+    return IGNORED.test(inside ? path.relative(opts.modulesDir, abs) : path.basename(abs));
+  };
+  const watcher: FSWatcher = chokidar.watch([opts.modulesDir], { ignoreInitial: true, ignored: isIgnored });
+  // plugins.json is watched through its folder: chokidar's single-file watch missed quick successive
+  // writes here, and a folder watch also sees editors that save by renaming a temp file over it.
+  let pluginsWatch: FSWatcherNode | undefined;
+  try {
+    pluginsWatch = watch(path.dirname(pluginsFile), (_event, name) => {
+      if (name === path.basename(pluginsFile)) onChange('change', pluginsFile);
+    });
+    pluginsWatch.on('error', (err) => opts.log.error(`file watcher on ${pluginsFile}: ${err.message}`));
+  } catch (err) {
+    opts.log.warn(`cannot watch ${pluginsFile} (${(err as Error).message}); changes to it need a restart`);
+  }
   const watchedExtras = new Set<string>();
   const dirty = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -44,9 +61,10 @@ export function watchModules(table: ModuleTable, opts: { modulesDir: string; plu
     if (extras.length) watcher.add(extras);
   };
 
-  const onChange = (file: string) => {
+  const onChange = (event: string, file: string) => {
     const abs = path.resolve(file);
-    if (abs !== path.resolve(opts.pluginsFile)) {
+    opts.log.debug(`watch: ${event} ${abs}`);
+    if (abs !== pluginsFile) {
       const rel = path.relative(opts.modulesDir, abs);
       const top = rel.split(path.sep)[0];
       if (top && !rel.startsWith('..')) dirty.add(top);
@@ -56,7 +74,7 @@ export function watchModules(table: ModuleTable, opts: { modulesDir: string; plu
     timer = setTimeout(flush, DEBOUNCE_MS);
   };
 
-  watcher.on('all', (_event, file) => onChange(file));
+  watcher.on('all', onChange);
   watcher.on('error', (err) => opts.log.error(`file watcher: ${(err as Error).message}`));
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   void ready.then(watchExtras);
@@ -65,6 +83,7 @@ export function watchModules(table: ModuleTable, opts: { modulesDir: string; plu
     ready,
     async close() {
       clearTimeout(timer);
+      pluginsWatch?.close();
       await watcher.close();
     },
   };
