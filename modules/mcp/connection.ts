@@ -198,9 +198,7 @@ export class ServerConnection {
     this.generation++;
     clearTimeout(this.pingTimer);
     this.releaseTools();
-    this.client = undefined;
-    this.transport = undefined;
-    this.connectedAt = undefined;
+    this.forget();
     this.status = 'error';
     this.error = `MCP server "${this.name}" closed the connection`;
     this.hooks.log.warn(this.error);
@@ -243,16 +241,21 @@ export class ServerConnection {
     clearTimeout(this.pingTimer);
     this.releaseTools();
     const client = this.client;
-    this.client = undefined;
-    this.transport = undefined;
+    this.forget();
     this.status = 'disconnected';
     this.error = undefined;
-    this.connectedAt = undefined;
     this.reconnectAttempts = 0;
+    await client?.close().catch(() => {});
+  }
+
+  /** Drops what belonged to the connection that is gone. */
+  private forget(): void {
+    this.client = undefined;
+    this.transport = undefined;
+    this.connectedAt = undefined;
     this.tools = [];
     this.resources = [];
     this.prompts = [];
-    await client?.close().catch(() => {});
   }
 
   /** At process exit: kill a stdio server's group at once. */

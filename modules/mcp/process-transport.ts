@@ -156,7 +156,11 @@ export class ProcessGroupTransport implements Transport {
       await Promise.race([exited, sleep(GRACE_MS)]);
       // The leader is gone; give the rest of its group what is left of the grace period.
       while (Date.now() < deadline && signalGroup(group, 0)) await sleep(50);
-      signalGroup(group, 'SIGKILL');
+      if (signalGroup(group, 'SIGKILL')) {
+        // SIGKILL is delivered asynchronously: wait (briefly) until the group is really gone.
+        const killDeadline = Date.now() + 500;
+        while (Date.now() < killDeadline && signalGroup(group, 0)) await sleep(20);
+      }
       await Promise.race([exited, sleep(500)]);
     }
     this.buffer.clear();

@@ -15,6 +15,8 @@ export const everything = (extra: Record<string, unknown> = {}) => ({ type: 'std
 export interface McpKernel extends TestServer {
   /** Events the kernel bus carried, as recorded by the fixture module. */
   events(): Promise<Array<Record<string, unknown>>>;
+  /** The plugins.json this server reads (editing it enables or disables modules live). */
+  pluginsFile: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function startMcpKernel(opts: StartOptions = {}): Promise<McpKernel
     await stop();
     await rm(pluginsDir, { recursive: true, force: true });
   };
+  server.pluginsFile = pluginsFile;
   server.events = async () => (await server.request('GET', '/api/event-recorder')).body.data;
   return server;
 }
