@@ -107,7 +107,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       body = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(url + p, { method, headers, body, signal: o.signal, redirect: 'manual' });
+    const res = await fetch(url + p, { method, headers, body: body as BodyInit | undefined, signal: o.signal, redirect: 'manual' });
     const text = await res.text();
     let parsed: unknown;
     try {
