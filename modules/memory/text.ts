@@ -36,7 +36,7 @@ export const MIN_QUERY = 2;
 
 /** A prepared search query; `score` is 0 for no match, higher for a better one. */
 export function matcher(query: string): ((content: string) => number) | null {
-  const q = query.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY).trim();
+  const q = query.slice(0, MAX_QUERY).normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   if (q.length < MIN_QUERY) return null;
   const words = [...new Set(q.split(' ').filter((w) => w.length >= MIN_QUERY))];
   const terms = words.length ? words : [q];
