@@ -1,0 +1,14 @@
+/** AI personas: system prompt, model parameters, persona, context and tool rules (API.md §6). */
+import { defineModule } from '../../kernel/index.ts';
+import { routes } from './routes.ts';
+import { presetService } from './service.ts';
+
+export default defineModule({
+  name: 'presets',
+  async setup(ctx) {
+    await presetService(ctx).seed();
+  },
+  routes(router, ctx) {
+    routes(router, ctx, presetService(ctx));
+  },
+});

@@ -1,0 +1,31 @@
+/** Presets as YAML: what export writes and import reads. */
+import { parse, stringify } from 'yaml';
+import { HttpError } from '../../kernel/index.ts';
+import type { Preset } from './preset.ts';
+
+/** One preset as a YAML document, or several under `presets:`. */
+export function presetsToYaml(presets: Preset | Preset[]): string {
+  return stringify(Array.isArray(presets) ? { presets } : presets);
+}
+
+/**
+ * The items of an import: a YAML document holding one preset, a list of presets, or
+ * `presets: [...]`. Bad YAML is 400 PARSE_ERROR; a document of another shape is 400 VALIDATION_ERROR.
+ */
+export function parsePresetsYaml(text: string): unknown[] {
+  let document: unknown;
+  try {
+    document = parse(text, { maxAliasCount: 50 });
+  } catch (err) {
+    throw new HttpError(400, 'PARSE_ERROR', `The body is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (Array.isArray(document)) return document;
+  if (document && typeof document === 'object') {
+    const { presets } = document as { presets?: unknown };
+    if (presets === undefined) return [document];
+    if (Array.isArray(presets)) return presets;
+  }
+  throw new HttpError(400, 'VALIDATION_ERROR', 'The YAML must hold a preset, a list of presets, or "presets: [...]"', {
+    details: [{ path: 'yaml', message: 'must be a preset, a list or an object with a "presets" list' }],
+  });
+}
