@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeModulesDir, type ModulesDir } from '../support/modules.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+describe('store (KERNEL.md §7)', () => {
+  let s: TestServer;
+  let mods: ModulesDir;
+  const file = () => path.join(s.dataDir, 'echo-counter.json');
+
+  before(async () => {
+    mods = await makeModulesDir({ fixtures: ['echo'] });
+    s = await startServer({ modulesDir: mods.dir });
+  });
+  after(async () => {
+    await s?.stop();
+    await mods?.cleanup();
+  });
+
+  it('persists every one of many parallel writes, and a 2xx means on disk', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, n) => s.request('POST', '/api/echo/items', { body: { n } })));
+    expect(answers.every((a) => a.status === 201)).to.equal(true);
+    const counts = answers.map((a) => a.body.data.count).sort((a, b) => a - b);
+    expect(counts).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
+    const onDisk = JSON.parse(await readFile(file(), 'utf8'));
+    expect(onDisk.count).to.equal(50);
+    expect([...onDisk.items].sort((a: number, b: number) => a - b)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
+    expect((await readdir(s.dataDir)).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+  });
+
+  it('keeps state across a restart', async () => {
+    await s.restart();
+    s.token = await s.loginAs({});
+    const res = await s.request('GET', '/api/echo/items');
+    expect(res.body.data.count).to.equal(50);
+  });
+
+  it('leaves the file untouched when a request fails validation', async () => {
+    const before = await readFile(file(), 'utf8');
+    expect((await s.request('POST', '/api/echo/items', { body: { n: 'x' } })).status).to.equal(400);
+    expect(await readFile(file(), 'utf8')).to.equal(before);
+  });
+});
+
+describe('store: an unreadable data file', () => {
+  let s: TestServer;
+  let mods: ModulesDir;
+  const garbage = '{"count": 3, "items": [1, 2';
+
+  before(async () => {
+    mods = await makeModulesDir({ fixtures: ['echo'] });
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'chatai-corrupt-'));
+    await writeFile(path.join(dataDir, 'echo-counter.json'), garbage);
+    s = await startServer({ modulesDir: mods.dir, dataDir });
+  });
+  after(async () => {
+    await s?.stop();
+    await mods?.cleanup();
+  });
+
+  it('is moved aside with its content intact, never overwritten, and the log names it', async () => {
+    const res = await s.request('POST', '/api/echo/items', { body: { n: 7 } });
+    expect(res.status).to.equal(201);
+    const names = await readdir(s.dataDir);
+    const aside = names.find((n) => n.startsWith('echo-counter.json.corrupt-'));
+    expect(aside, names.join(', ')).to.be.a('string');
+    expect(await readFile(path.join(s.dataDir, aside!), 'utf8')).to.equal(garbage);
+    expect(JSON.parse(await readFile(path.join(s.dataDir, 'echo-counter.json'), 'utf8'))).to.deep.equal({ count: 1, items: [7] });
+    expect(s.output()).to.include(path.join(s.dataDir, 'echo-counter.json')).and.include('moved it aside');
+  });
+});
