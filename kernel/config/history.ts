@@ -1,12 +1,14 @@
 /**
- * Every accepted configuration, newest first: the one in force plus the 50 before it, kept in
- * `config-history.json` so that a script's change can be rolled back, also after a restart.
+ * Every accepted configuration: the one in force plus the 50 before it, one file per version
+ * (`config-history/<n>.json`), so that recording a version never rewrites the others and a
+ * script's change can be rolled back, also after a restart.
  */
 import type { Store } from '../types.ts';
 import type { JsonObject } from './paths.ts';
 
 /** How many earlier versions are kept besides the current one. */
 export const HISTORY_LIMIT = 50;
+const FOLDER = 'config-history';
 
 /** What made a version: the first start, an API write, an edit of the file, an import, a rollback, the offline CLI. */
 export type ConfigSource = 'initial' | 'api' | 'file' | 'import' | 'rollback' | 'cli';
@@ -23,25 +25,39 @@ export interface ConfigVersion {
 export interface ConfigHistory {
   /** Newest first; the first one is the configuration in force. */
   list(): Promise<ConfigVersion[]>;
-  /** Appends a version numbered one past the newest, dropping the oldest beyond the limit. */
+  /** A kept version, or undefined. */
+  find(version: number): Promise<ConfigVersion | undefined>;
+  /** Stores a version numbered one past the newest and drops the oldest beyond the limit. */
   record(entry: Omit<ConfigVersion, 'version' | 'savedAt'>): Promise<ConfigVersion>;
 }
 
 export function openHistory(store: Store): ConfigHistory {
   // 0600 like config.json: both may hold settings such as the Redis password.
-  const collection = store.collection<{ versions: ConfigVersion[] }>('config-history', { versions: [] }, { secret: true });
+  const collection = (version: number) => store.collection<Partial<ConfigVersion>>(`${FOLDER}/${version}`, {}, { secret: true });
+  const numbers = async () =>
+    (await store.list(FOLDER))
+      .filter((name) => /^[1-9][0-9]*$/.test(name))
+      .map(Number)
+      .sort((a, b) => b - a);
+
+  const find = async (version: number) => {
+    if (!(await numbers()).includes(version)) return undefined;
+    const entry = await collection(version).read();
+    return entry.version === version ? (entry as ConfigVersion) : undefined;
+  };
+
   return {
     async list() {
-      const { versions } = await collection.read();
-      return Array.isArray(versions) ? versions : [];
+      const entries = await Promise.all((await numbers()).map(find));
+      return entries.filter((e): e is ConfigVersion => e !== undefined);
     },
-    record(entry) {
-      return collection.update((data) => {
-        const versions = Array.isArray(data.versions) ? data.versions : [];
-        const version: ConfigVersion = { version: (versions[0]?.version ?? 0) + 1, savedAt: new Date().toISOString(), ...entry };
-        data.versions = [version, ...versions].slice(0, HISTORY_LIMIT + 1);
-        return version;
-      });
+    find,
+    async record(entry) {
+      const kept = await numbers();
+      const version: ConfigVersion = { version: (kept[0] ?? 0) + 1, savedAt: new Date().toISOString(), ...entry };
+      await collection(version.version).write(version);
+      for (const old of kept.slice(HISTORY_LIMIT)) await store.remove(`${FOLDER}/${old}`);
+      return version;
     },
   };
 }

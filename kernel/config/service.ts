@@ -238,11 +238,11 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
       return (await history.list()).map(({ config: _config, ...info }) => info);
     },
     async at(wanted) {
-      return (await history.list()).find((v) => v.version === wanted)?.config;
+      return (await history.find(wanted))?.config;
     },
     rollback(wanted) {
       return serial(async () => {
-        const entry = (await history.list()).find((v) => v.version === wanted);
+        const entry = await history.find(wanted);
         if (!entry) throw new HttpError(404, 'VERSION_NOT_FOUND', `No configuration version ${wanted} is kept`);
         return commit(structuredClone(entry.config), 'rollback');
       });

@@ -1,0 +1,60 @@
+/**
+ * The config CLI with no server running: the same config service the server uses, on the same
+ * files, so every write passes the same validation and lands in the same history.
+ */
+import { HttpError } from '../../kernel/errors.ts';
+import { createEventBus } from '../../kernel/events.ts';
+import { createLogger } from '../../kernel/log.ts';
+import { createStore } from '../../kernel/store.ts';
+import { checkConfig } from '../../kernel/config/check.ts';
+import { createConfigService, type KernelConfigService } from '../../kernel/config/service.ts';
+import { parseYaml } from '../../kernel/config/yaml.ts';
+import { CliError, type Change, type ConfigBackend } from './backend.ts';
+
+/** Turns the service's HttpErrors into one-line CLI errors. */
+async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof HttpError) throw new CliError(`${err.message} (${err.code})`, err.details ?? []);
+    throw err;
+  }
+}
+
+export function openFiles(dataDir: string): ConfigBackend {
+  const log = createLogger('config', 'warn');
+  let service: Promise<KernelConfigService> | undefined;
+  // Opened on first use: `validate` needs no files, and should not create any.
+  const open = () => (service ??= createConfigService({ store: createStore(dataDir, log), events: createEventBus(log), log, watch: false, source: 'cli' }));
+  const change = async (fn: (s: KernelConfigService) => Promise<string[]>): Promise<Change> => {
+    const s = await open();
+    const updated = await guard(() => fn(s));
+    return { updated, version: s.version() };
+  };
+
+  return {
+    mode: 'files',
+    get: async () => (await open()).get(),
+    set: (dotted, value) => change((s) => s.update({ [dotted]: value })),
+    unset: (dotted) => change((s) => s.unset([dotted])),
+    exportYaml: async () => (await open()).toYaml(),
+    importText: (text) =>
+      change(async (s) => {
+        const document = s.parseYaml(text);
+        return s.replace(document, 'import');
+      }),
+    validateText: (text) =>
+      guard(() => {
+        const result = checkConfig(parseYaml(text));
+        return result.ok ? [] : result.errors;
+      }),
+    history: async () => {
+      const s = await open();
+      return { current: s.version(), versions: await s.history() };
+    },
+    rollback: (version) => change((s) => s.rollback(version)),
+    async close() {
+      if (service) await (await service).close();
+    },
+  };
+}
