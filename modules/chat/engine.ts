@@ -1,0 +1,111 @@
+/**
+ * One chat turn: the model is asked (streamed or not) through the first channel that works —
+ * failing over to the next while nothing has reached the client yet — and every tool it asks for is
+ * run and answered, for a bounded number of rounds. Usage is recorded per channel and model.
+ */
+import type { AuthUser, Store } from '../../kernel/index.ts';
+import { adapterFor, applyChannel, emptyUsage, finishCall, prepareCall, UpstreamError, type ChatMessage, type ChatResult, type ToolCall, type Usage } from '../../lib/llm/index.ts';
+import type { Route } from './routing.ts';
+import type { ChatTools } from './tools.ts';
+
+/** Rounds in which the model may call tools; one more round without tools forces an answer. */
+export const MAX_TOOL_ROUNDS = 5;
+
+export interface ChatSink {
+  content(text: string): void;
+  toolCall(call: ToolCall): void;
+  toolResult(result: { id: string; name: string; result: string; success: boolean }): void;
+}
+
+export interface ChatTurn {
+  routes: Route[];
+  messages: ChatMessage[];
+  sampling: { temperature?: number; maxTokens?: number; topP?: number };
+  tools: ChatTools | null;
+  stream: boolean;
+  signal: AbortSignal;
+  user?: AuthUser;
+  sink: ChatSink;
+}
+
+export interface ChatOutcome {
+  content: string;
+  model: string;
+  channelId: string;
+  usage: Usage;
+  finishReason?: string;
+  toolCalls: Array<{ name: string; args: Record<string, unknown>; result: string }>;
+  /** Assistant and tool messages produced by this turn, in order (for the conversation). */
+  messages: ChatMessage[];
+}
+
+const addUsage = (a: Usage, b: Usage): Usage => ({
+  promptTokens: a.promptTokens + b.promptTokens,
+  completionTokens: a.completionTokens + b.completionTokens,
+  totalTokens: a.totalTokens + b.totalTokens,
+});
+
+/** Asks the model once, trying the routes in order; returns the answer and the route that gave it. */
+async function ask(store: Store, turn: ChatTurn, messages: ChatMessage[], offerTools: boolean): Promise<{ result: ChatResult; route: Route }> {
+  let lastError: unknown;
+  for (const [index, route] of turn.routes.entries()) {
+    const call = prepareCall(route.channel, route.model, turn.signal);
+    const request = applyChannel(call, { model: route.model, messages, ...turn.sampling, ...(offerTools && turn.tools?.specs.length ? { tools: turn.tools.specs } : {}) });
+    const adapter = adapterFor(route.channel.adapterType);
+    let sentSomething = false;
+    try {
+      let result: ChatResult | undefined;
+      if (turn.stream) {
+        for await (const event of adapter.stream(call.endpoint, request)) {
+          if (event.type === 'content') {
+            sentSomething = true;
+            turn.sink.content(event.text);
+          } else result = event.result;
+        }
+      } else result = await adapter.chat(call.endpoint, request);
+      if (!result) throw new UpstreamError('format', 200, 'the stream ended without a result');
+      await finishCall(store, call, { usage: result.usage }, 'chat', index > 0);
+      return { result, route };
+    } catch (err) {
+      await finishCall(store, call, { error: err }, 'chat', index > 0);
+      // The client went away, or part of an answer is already out: no other channel can take over.
+      if ((err instanceof UpstreamError && err.aborted) || sentSomething || !(err instanceof UpstreamError)) throw err;
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+export async function runChat(store: Store, turn: ChatTurn): Promise<ChatOutcome> {
+  const messages = [...turn.messages];
+  const produced: ChatMessage[] = [];
+  const toolCalls: ChatOutcome['toolCalls'] = [];
+  let usage = emptyUsage();
+  let content = '';
+
+  for (let round = 0; ; round++) {
+    const { result, route } = await ask(store, turn, messages, round < MAX_TOOL_ROUNDS);
+    // The channel that answered is tried first in the following rounds.
+    turn.routes = [route, ...turn.routes.filter((r) => r !== route)];
+    usage = addUsage(usage, result.usage);
+    content += result.content;
+    if (!result.toolCalls.length || !turn.tools || round >= MAX_TOOL_ROUNDS) {
+      const final: ChatMessage = { role: 'assistant', content: result.content };
+      produced.push(final);
+      return { content, model: result.model, channelId: route.channel.id, usage, finishReason: result.finishReason, toolCalls, messages: produced };
+    }
+    const asking: ChatMessage = { role: 'assistant', content: result.content, toolCalls: result.toolCalls };
+    messages.push(asking);
+    produced.push(asking);
+    for (const call of result.toolCalls) {
+      turn.sink.toolCall(call);
+      const ran = await turn.tools.run(call.name, call.args, turn.user, turn.signal);
+      turn.sink.toolResult({ id: call.id, name: ran.name, result: ran.text, success: ran.success });
+      toolCalls.push({ name: ran.name, args: call.args, result: ran.text });
+      const answer: ChatMessage = { role: 'tool', content: ran.text, toolCallId: call.id, name: call.name };
+      messages.push(answer);
+      produced.push(answer);
+    }
+    if (turn.signal.aborted) throw new UpstreamError('aborted', 0, 'request aborted by the caller');
+  }
+}
