@@ -6,6 +6,7 @@
 import { HttpError, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import {
   channelBody,
+  fetchModelsBody,
   groupParams,
   presetBody,
   settingsBody,
@@ -18,6 +19,7 @@ import {
 import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
 import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from './settings.ts';
 import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
+import { fetchModels, type FetchModelsBody } from './models.ts';
 
 const DEFAULT_LIMIT_MESSAGE = 'The daily usage limit of this group has been reached; please try again tomorrow.';
 
@@ -108,6 +110,14 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   router.delete('/:groupId/channel', ...group("Remove a group's own upstream channel (keeps forbidGlobal)"), async (c) => {
     await groups.change(c.params.groupId, (s) => deepMerge(s, { independentChannel: { baseUrl: '', apiKey: '', modelId: '', channels: [] } }));
     c.body = await channelView(c);
+  });
+
+  router.post('/:groupId/models/fetch', ...group("List the models of a group's own upstream (sorted ids)", { body: fetchModelsBody }), async (c) => {
+    // A client that goes away aborts the upstream call.
+    const abort = new AbortController();
+    c.res.once('close', () => c.res.writableEnded || abort.abort());
+    const channel = (await merged(c.params.groupId)).independentChannel as Settings;
+    c.body = await fetchModels(body(c) as unknown as FetchModelsBody, channel, abort.signal);
   });
 
   const usageLimitView = async (groupId: string) => {

@@ -104,6 +104,18 @@ export const channelBody: JSONSchema = {
   },
 };
 
+export const fetchModelsBody: JSONSchema = {
+  type: 'object',
+  required: ['baseUrl', 'apiKey'],
+  additionalProperties: false,
+  properties: {
+    adapterType: SPECIAL['independentChannel.adapterType'],
+    baseUrl: { type: 'string', minLength: 1, maxLength: 2000, pattern: '^https?://\\S+$' },
+    apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+    modelsPath: { type: 'string', maxLength: 200, pattern: '^(/[^\\s]*)?$' },
+  },
+};
+
 export const usageLimitBody: JSONSchema = {
   type: 'object',
   additionalProperties: false,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
+import { startUpstream, type Upstream } from '../../support/upstream.ts';
 
 /** The global configuration the server starts with (as a bot owner would have it in data/config.json). */
 const GLOBAL = {
@@ -210,6 +211,46 @@ describe('group-admin: per-group settings', () => {
       expect((await s.request('PUT', '/api/group-admin/401/channel', { body: { baseUrl: 'ftp://x' } })).status).to.equal(400);
       res = await s.request('DELETE', '/api/group-admin/401/channel');
       expect(res.body.data).to.include({ hasIndependentChannel: false, baseUrl: '', apiKey: '' });
+    });
+
+    describe('POST /:groupId/models/fetch', () => {
+      let up: Upstream;
+      const KEY = 'sk-group-own-key-5555';
+      before(async () => {
+        up = await startUpstream({ models: ['zeta-1', 'alpha-2', 'mid-3'] });
+        await s.request('PUT', '/api/group-admin/410/channel', { body: { baseUrl: up.baseUrl('openai'), apiKey: KEY } });
+      });
+      after(async () => {
+        await up?.close();
+      });
+
+      it('lists the upstream models sorted, resolving a masked key against the stored channel', async () => {
+        const res = await s.request('POST', '/api/group-admin/410/models/fetch', { body: { baseUrl: up.baseUrl('openai'), apiKey: 'sk-****5555' } });
+        expect(res.status, res.text).to.equal(200);
+        expect(res.body.data).to.deep.equal(['alpha-2', 'mid-3', 'zeta-1']);
+        const call = up.requests.find((r) => r.protocol === 'models');
+        expect(call?.headers.authorization).to.equal(`Bearer ${KEY}`);
+      });
+
+      it('never sends a stored key to another base URL', async () => {
+        up.reset();
+        const other = up.baseUrl('openai').replace('/v1', '/other/v1');
+        const res = await s.request('POST', '/api/group-admin/410/models/fetch', { body: { baseUrl: other, apiKey: 'sk-****5555' } });
+        expect(res.status).to.equal(400);
+        expect(res.body.details[0].path).to.equal('body.apiKey');
+        expect(up.requests).to.have.length(0);
+        // With the full key, any URL is the caller's business.
+        const ok = await s.request('POST', '/api/group-admin/410/models/fetch', { body: { baseUrl: other, apiKey: 'sk-caller-own-key-1' } });
+        expect(ok.status).to.equal(200);
+      });
+
+      it('refuses bad input and turns an upstream failure into 502', async () => {
+        expect((await s.request('POST', '/api/group-admin/410/models/fetch', { body: { baseUrl: 'ftp://x', apiKey: 'k' } })).status).to.equal(400);
+        expect((await s.request('POST', '/api/group-admin/410/models/fetch', { body: { baseUrl: up.baseUrl('openai') } })).status).to.equal(400);
+        const res = await s.request('POST', '/api/group-admin/410/models/fetch', { body: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-whatever-123456' } });
+        expect(res.status).to.equal(502);
+        expect(res.body.code).to.equal('API_ERROR');
+      });
     });
 
     it('usage-limit: GET has the default message, PUT validates and saves', async () => {

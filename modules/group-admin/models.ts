@@ -1,0 +1,51 @@
+/**
+ * `POST /:groupId/models/fetch`: the model list of the group's own upstream, through the chat path's
+ * adapters. A masked key is resolved only against the stored channel it belongs to and only for
+ * that channel's stored base URL (KERNEL.md §10.16): another URL needs the real key.
+ */
+import { HttpError } from '../../kernel/index.ts';
+import { UpstreamError, adapterFor, isMasked, normaliseBaseUrl, type AdapterType } from '../../lib/llm/index.ts';
+import type { Settings } from './settings.ts';
+
+export interface FetchModelsBody {
+  adapterType?: AdapterType;
+  baseUrl: string;
+  apiKey: string;
+  modelsPath?: string;
+}
+
+type StoredChannel = { baseUrl?: string; apiKey?: string };
+
+/** The real key for a request, or 400 when a masked key cannot be resolved. */
+function resolveKey(body: FetchModelsBody, channel: Settings, adapterType: AdapterType): string {
+  if (!isMasked(body.apiKey)) return body.apiKey;
+  const tail = body.apiKey.slice(body.apiKey.lastIndexOf('*') + 1);
+  const stored: StoredChannel[] = [channel as StoredChannel, ...((channel.channels as StoredChannel[] | undefined) ?? [])];
+  const wanted = normaliseBaseUrl(body.baseUrl, adapterType);
+  const match = stored.find((c) => c.apiKey && tail && c.apiKey.endsWith(tail) && c.baseUrl && normaliseBaseUrl(c.baseUrl, adapterType) === wanted);
+  if (!match) {
+    throw new HttpError(400, 'VALIDATION_ERROR', 'A masked API key can only be used with the base URL it is stored for; send the full key', {
+      details: [{ path: 'body.apiKey', message: 'is masked and matches no stored key for this base URL' }],
+    });
+  }
+  return match.apiKey!;
+}
+
+/** Sorted model ids of the upstream. */
+export async function fetchModels(body: FetchModelsBody, channel: Settings, signal?: AbortSignal): Promise<string[]> {
+  const adapterType = body.adapterType ?? 'openai';
+  const apiKey = resolveKey(body, channel, adapterType);
+  try {
+    const models = await adapterFor(adapterType).listModels({
+      baseUrl: normaliseBaseUrl(body.baseUrl, adapterType),
+      apiKey,
+      modelsPath: body.modelsPath || undefined,
+      timeout: { connect: 10_000, read: 15_000 },
+      signal,
+    });
+    return [...new Set(models)].sort();
+  } catch (err) {
+    if (!(err instanceof UpstreamError)) throw err;
+    throw new HttpError(502, 'API_ERROR', `The upstream did not list its models: ${err.message}`, { extra: { upstreamStatus: err.status } });
+  }
+}
