@@ -6,10 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createLogger } from '../../kernel/log.ts';
 import { createStore } from '../../kernel/store.ts';
 import { conversationStore, type ConversationStore } from '../../lib/conversations/index.ts';
+import { info, runIfMain, target, type Figure } from './support/figures.ts';
 
 const SMALL = 10;
 const LARGE = 5000;
@@ -41,7 +41,7 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-export async function run(): Promise<Array<{ name: string; value: number; unit: string; target: string; pass: boolean }>> {
+export async function run(): Promise<Figure[]> {
   const root = await mkdtemp(path.join(tmpdir(), 'bench-conversations-'));
   try {
     const log = createLogger('bench', 'error');
@@ -56,19 +56,14 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
       smallTimes.push(await timeAppend(small, SMALL, n));
       largeTimes.push(await timeAppend(large, LARGE, n));
     }
-    const ratio = median(largeTimes) / median(smallTimes);
     return [
-      { name: `append one message, median latency with ${SMALL} conversations`, value: +median(smallTimes).toFixed(3), unit: 'ms', target: 'info', pass: true },
-      { name: `append one message, median latency with ${LARGE} conversations`, value: +median(largeTimes).toFixed(3), unit: 'ms', target: 'info', pass: true },
-      { name: `append one message: latency with ${LARGE} conversations ÷ with ${SMALL}`, value: +ratio.toFixed(3), unit: 'ratio', target: `≤ ${TARGET}`, pass: ratio <= TARGET },
+      info(`append one message, median latency with ${SMALL} conversations`, median(smallTimes), 'ms', 3),
+      info(`append one message, median latency with ${LARGE} conversations`, median(largeTimes), 'ms', 3),
+      target(`append one message: latency with ${LARGE} conversations ÷ with ${SMALL}`, median(largeTimes) / median(smallTimes), 'ratio', '≤', TARGET),
     ];
   } finally {
     await rm(root, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const results = await run();
-  for (const r of results) console.log(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.value} ${r.unit} (target ${r.target})`);
-  process.exitCode = results.every((r) => r.pass) ? 0 : 1;
-}
+runIfMain(import.meta.url, run);
