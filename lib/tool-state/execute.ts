@@ -1,7 +1,7 @@
 /**
  * Runs a tool for an API caller: the tool must exist and be available under the `builtinTools`
  * switches; its arguments are checked by the registry; a tool that throws is an error result for this
- * request, never a crash. Every run that reached the tool is announced as `tool-executed`, which the
+ * request, never a crash. Every call that reached the registry is announced as `tool-executed`, which the
  * tools module records in its call log and skills' SSE forwards.
  */
 import { HttpError, type AuthUser, type ModuleContext, type RequestContext, type ToolResult } from '../../kernel/index.ts';
@@ -63,8 +63,7 @@ export async function executeTool(
   try {
     result = await ctx.tools.call(name, input, { userId: opts.user?.sub, groupId: opts.user?.groupId, signal: opts.signal });
   } catch (err) {
-    // Arguments refused by the schema never reached the tool: nothing ran, nothing to announce.
-    if (err instanceof HttpError && err.code === 'INVALID_ARGS') throw err;
+    // Refused arguments are recorded too: a model sending bad arguments is what the log is read for.
     const message = (err as Error)?.message ?? String(err);
     announce(null, message);
     // A tool's own HttpError (a blocked address, a timeout) keeps its status; anything else is the tool failing.
