@@ -67,6 +67,15 @@ describe('presets module: CRUD', () => {
       expect((await s.request('GET', '/api/presets/Tutor')).body.data.id).to.equal('builtin_tutor');
     });
 
+    it('treats a path trick as an unknown name: 404 for reads and writes, nothing outside presets.json is touched', async () => {
+      for (const [method, body] of [['GET', undefined], ['PUT', { name: 'x' }], ['DELETE', undefined]] as const) {
+        const r = await s.request(method, '/api/presets/..%2F..%2Fconfig', { body });
+        expect(r.status, method).to.equal(404);
+        expect(r.body.code).to.equal('PRESET_NOT_FOUND');
+      }
+      expect((await s.request('GET', '/api/presets/%E0%A4%A')).status).to.equal(404);
+    });
+
     it('answers 404 PRESET_NOT_FOUND for an unknown id, and 400 for an id that is too long', async () => {
       const r = await s.request('GET', '/api/presets/nope');
       expect(r.status).to.equal(404);
