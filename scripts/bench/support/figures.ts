@@ -20,9 +20,9 @@ export function formatFigure(f: Figure): string {
 }
 
 /** A figure with a target; `pass` follows from comparing `value` with `limit`. */
-export function target(name: string, value: number, unit: string, op: '≤' | '≥', limit: number, digits = 2): Figure {
-  const rounded = +value.toFixed(digits);
-  return { name, value: rounded, unit, target: `${op} ${limit}`, pass: op === '≤' ? value <= limit : value >= limit };
+export function target(name: string, value: number, unit: string, op: '≤' | '≥' | '=', limit: number, digits = 2): Figure {
+  const pass = op === '≤' ? value <= limit : op === '≥' ? value >= limit : value === limit;
+  return { name, value: +value.toFixed(digits), unit, target: `${op} ${limit}`, pass };
 }
 
 /** A figure reported for context only. */

@@ -1,0 +1,76 @@
+/**
+ * Benchmark: authenticated, rate-limited `GET /api/system/status` through the real kernel (a child
+ * process with every built-in module loaded), requests/s ÷ a bare `node:http` server answering the
+ * same JSON body (target ≥ 0.40, KERNEL.md §9). One load tool (autocannon, in this process) with the
+ * same connections and duration for both; runs alternate kernel/bare/kernel/bare… so drift on a
+ * shared machine hits both alike. The public health route (no token, no rate limit) is measured in
+ * the same rounds, to tell the cost of the HTTP stack from the cost of auth and rate limiting.
+ */
+import autocannon from 'autocannon';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../test/support/server.ts';
+import { startChildServer } from './support/child-server.ts';
+import { info, runIfMain, target, type Figure } from './support/figures.ts';
+import { median, sum } from './support/stats.ts';
+
+const CONNECTIONS = 10;
+// Short runs, many rounds: the ratio is the median of per-round ratios, so a burst of load from
+// another process on a shared machine spoils one round, not the figure.
+const ROUNDS = 5;
+const ROUND_SECONDS = 2;
+const WARMUP_SECONDS = 1;
+const TARGET = 0.4;
+
+interface Load {
+  requests: number;
+  seconds: number;
+  failed: number;
+}
+
+async function load(url: string, seconds: number, headers: Record<string, string>): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  // `errors` counts connection errors and timeouts; a 429 or 5xx is a non-2xx.
+  return { requests: result.requests.total, seconds: result.duration, failed: result.errors + result.non2xx };
+}
+
+export async function run(): Promise<Figure[]> {
+  const kernel = await startServer({ env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMIT_MAX: String(1e9) } });
+  try {
+    const statusUrl = `${kernel.url}/api/system/status`;
+    const sample = await kernel.request('GET', '/api/system/status');
+    if (sample.status !== 200) throw new Error(`GET /api/system/status answered ${sample.status}: ${sample.text}`);
+    if (!sample.headers.get('x-ratelimit-limit')) throw new Error('GET /api/system/status is not rate-limited (no X-RateLimit-Limit header)');
+    const bareScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/bare-server.ts');
+    const bare = await startChildServer(bareScript, { BARE_BODY: sample.text });
+    try {
+      const auth = { authorization: `Bearer ${kernel.token}` };
+      await load(statusUrl, WARMUP_SECONDS, auth);
+      await load(bare.url, WARMUP_SECONDS, {});
+      const kernelRuns: Load[] = [];
+      const healthRuns: Load[] = [];
+      const bareRuns: Load[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        kernelRuns.push(await load(statusUrl, ROUND_SECONDS, auth));
+        healthRuns.push(await load(`${kernel.url}/api/system/health`, ROUND_SECONDS, {}));
+        bareRuns.push(await load(bare.url, ROUND_SECONDS, {}));
+      }
+      const rate = (r: Load) => r.requests / r.seconds;
+      const ratio = (runs: Load[]) => median(runs.map((r, i) => rate(r) / rate(bareRuns[i])));
+      return [
+        info('kernel: authenticated, rate-limited GET /api/system/status', median(kernelRuns.map(rate)), 'req/s', 0),
+        info('kernel: public GET /api/system/health (no token, not rate-limited)', median(healthRuns.map(rate)), 'req/s', 0),
+        info('bare node:http server, same JSON body as /status', median(bareRuns.map(rate)), 'req/s', 0),
+        info('GET /api/system/health req/s ÷ bare node:http req/s', ratio(healthRuns), 'ratio'),
+        target('GET /api/system/status req/s ÷ bare node:http req/s', ratio(kernelRuns), 'ratio', '≥', TARGET),
+        target('kernel responses that were not 2xx or failed (a tripped rate limit voids the ratio)', sum([...kernelRuns, ...healthRuns].map((r) => r.failed)), 'responses', '=', 0, 0),
+      ];
+    } finally {
+      await bare.stop();
+    }
+  } finally {
+    await kernel.stop();
+  }
+}
+
+runIfMain(import.meta.url, run);
