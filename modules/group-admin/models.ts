@@ -5,7 +5,7 @@
  */
 import { HttpError } from '../../kernel/index.ts';
 import { UpstreamError, adapterFor, isMasked, normaliseBaseUrl, type AdapterType } from '../../lib/llm/index.ts';
-import type { Settings } from './settings.ts';
+import type { Settings } from '../../lib/group-settings/index.ts';
 
 export interface FetchModelsBody {
   adapterType?: AdapterType;

@@ -17,7 +17,7 @@ import {
   userListBody,
 } from './schemas.ts';
 import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
-import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from './settings.ts';
+import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
 import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
 import { fetchModels, type FetchModelsBody } from './models.ts';
 

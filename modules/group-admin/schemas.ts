@@ -3,15 +3,13 @@
  * the shape is written once; an unknown key anywhere is a 400 that names it.
  */
 import type { JSONSchema } from '../../kernel/index.ts';
-import { DEFAULT_SETTINGS, INHERITED, PERCENT_KEYS, type Settings } from './settings.ts';
+import { DEFAULT_SETTINGS, GROUP_ID_PATTERN, INHERITED, PERCENT_KEYS, type Settings } from '../../lib/group-settings/index.ts';
 
-/** Group ids: QQ group numbers or short slugs; no dots or slashes, so never a path trick. */
-export const GROUP_ID = '^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$';
 
 export const groupParams: JSONSchema = {
   type: 'object',
   required: ['groupId'],
-  properties: { groupId: { type: 'string', pattern: GROUP_ID, description: 'Group id: digits or [A-Za-z0-9_-], 1–64 characters' } },
+  properties: { groupId: { type: 'string', pattern: GROUP_ID_PATTERN, description: 'Group id: digits or [A-Za-z0-9_-], 1–64 characters' } },
 };
 
 const userIds: JSONSchema = { type: 'array', maxItems: 10000, items: { type: ['string', 'number'], minLength: 1, maxLength: 64 } };

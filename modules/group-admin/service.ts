@@ -1,30 +1,23 @@
 /**
- * Per-group settings on disk (one 0600 collection per group, since a group's own channel holds an
- * API key) and the views a caller gets: masked keys, percentages, master-only keys hidden from
- * group admins, and the effective settings resolved group → global config → default.
+ * Per-group settings (stored through lib/group-settings) and the views a caller gets: masked keys,
+ * percentages, master-only keys hidden from group admins, and the effective settings.
  */
 import { HttpError, type AuthUser, type ConfigService, type Store } from '../../kernel/index.ts';
 import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
 import {
   DEFAULT_SETTINGS,
-  INHERITED,
   MASTER_ONLY,
   PERCENT_KEYS,
   deepMerge,
   deletePath,
   getPath,
-  isInherit,
+  groupCollection,
+  groupIds,
+  resolveSettings,
   setPath,
   type Settings,
-} from './settings.ts';
+} from '../../lib/group-settings/index.ts';
 import { HELPER_KEYS } from './schemas.ts';
-
-export interface GroupRecord {
-  groupId: string;
-  /** Only what was set for this group; everything else inherits or takes the default. */
-  settings: Settings;
-  updatedAt: number | null;
-}
 
 type Channel = { id: string; apiKey?: string; [key: string]: unknown };
 
@@ -40,8 +33,7 @@ export function refuseMasterOnly(user: AuthUser | undefined, patch: Settings, wh
 }
 
 export function createGroupService(store: Store, config: ConfigService) {
-  const collection = (groupId: string) =>
-    store.collection<GroupRecord>(`groups/${groupId}`, { groupId, settings: {}, updatedAt: null }, { secret: true });
+  const collection = (groupId: string) => groupCollection(store, groupId);
 
   const read = async (groupId: string) => (await collection(groupId).read()).settings;
 
@@ -89,7 +81,7 @@ export function createGroupService(store: Store, config: ConfigService) {
   return {
     /** Ids of every group with stored settings. */
     async list(): Promise<Array<{ groupId: string; groupName: string; enabled: boolean; updatedAt: number | null }>> {
-      const ids = await store.list('groups');
+      const ids = await groupIds(store);
       return Promise.all(ids.sort().map((id) => this.summary(id)));
     },
 
@@ -128,19 +120,7 @@ export function createGroupService(store: Store, config: ConfigService) {
 
     /** Every setting resolved group → global config → default, with where each inherited value came from. */
     async effective(groupId: string, user: AuthUser | undefined) {
-      const stored = await read(groupId);
-      const settings = deepMerge(DEFAULT_SETTINGS, stored);
-      const sources: Record<string, 'group' | 'global' | 'default'> = {};
-      for (const key of INHERITED) {
-        const own = getPath(stored, key.path);
-        if (!isInherit(own)) {
-          sources[key.path] = 'group';
-          continue;
-        }
-        const globalPath = key.global.find((p) => !isInherit(config.get(p)));
-        sources[key.path] = globalPath ? 'global' : 'default';
-        setPath(settings, key.path, structuredClone(globalPath ? config.get(globalPath) : key.fallback));
-      }
+      const { settings, sources } = resolveSettings(await read(groupId), config);
       return { groupId, settings: present(settings, user), sources };
     },
   };
