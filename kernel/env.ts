@@ -2,8 +2,9 @@
 import path from 'node:path';
 
 export interface KernelSettings {
-  port: number;
-  host: string;
+  /** Unset when the environment does not say: then `web.port`/`web.host` of config.json, then 3000/127.0.0.1. */
+  port?: number;
+  host?: string;
   dataDir: string;
   pluginsFile: string;
   modulesDir: string;
@@ -26,8 +27,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): KernelSettin
   const level = (env.LOG_LEVEL ?? 'info') as KernelSettings['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`environment: LOG_LEVEL="${level}" is not one of debug, info, warn, error`);
   return {
-    port: int('PORT', 3000, env),
-    host: env.HOST || '127.0.0.1',
+    port: env.PORT ? int('PORT', 3000, env) : undefined,
+    host: env.HOST || undefined,
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     pluginsFile: path.resolve(env.PLUGINS_FILE || 'plugins.json'),
     modulesDir: path.resolve(env.MODULES_DIR || 'modules'),

@@ -55,6 +55,11 @@ async function packageVersion(): Promise<string> {
   }
 }
 
+/** A config value when it passes `ok`, else undefined. */
+function configured<T>(value: T, ok: (v: T) => boolean): T | undefined {
+  return value !== undefined && value !== null && ok(value) ? value : undefined;
+}
+
 export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   const log = createLogger('kernel', settings.logLevel);
   process.setSourceMapsEnabled(true);
@@ -85,6 +90,18 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
     kernelDir: KERNEL_DIR,
     loadKernelFile,
   });
+
+  // A module's stray throw (in a timer, an event handler, a forgotten promise) must not take the
+  // server down: log it with the module it came from and keep serving.
+  const report = (what: string) => (err: unknown) => {
+    const stack = (err as Error)?.stack ?? String(err);
+    const owner = table.ownerOfStack(stack);
+    log.error(`${what}${owner ? ` in module "${owner}"` : ''}: ${stack}`);
+  };
+  const onException = report('uncaught exception');
+  const onRejection = report('unhandled promise rejection');
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.silent = true;
@@ -118,16 +135,18 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   await table.start();
   const watcher: ModuleWatcher = watchModules(table, { modulesDir: settings.modulesDir, pluginsFile: settings.pluginsFile, dataDir: settings.dataDir, log });
 
+  const port = settings.port ?? configured(config.get('web.port'), (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 65536) ?? 3000;
+  const hostname = settings.host ?? configured(config.get('web.host'), (v) => typeof v === 'string' && v.length > 0) ?? '127.0.0.1';
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(settings.port, settings.host, () => ok());
+    server.listen(port, hostname, () => ok());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : settings.port;
-  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${boundPort}`;
   const serverFile = path.join(settings.dataDir, 'server.json');
   await writeFileAtomic(serverFile, JSON.stringify({ url, pid: process.pid, startedAt: runtime.startedAt }), 0o600);
   const pruner = setInterval(() => void pruneLoginTokens(settings.dataDir), 60_000);
@@ -156,6 +175,8 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
       clearTimeout(force);
       await config.close();
       await rm(serverFile, { force: true });
+      process.off('uncaughtException', onException);
+      process.off('unhandledRejection', onRejection);
     },
   };
 }

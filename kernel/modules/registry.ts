@@ -95,6 +95,16 @@ export class ModuleTable {
     return [...files];
   }
 
+  /** The module whose files appear first in a stack trace, if any. */
+  ownerOfStack(stack: string): string | undefined {
+    let best: { name: string; at: number } | undefined;
+    for (const [name, source] of this.sources) {
+      const at = stack.indexOf(source.dir + '/');
+      if (at >= 0 && (!best || at < best.at)) best = { name, at };
+    }
+    return best?.name;
+  }
+
   /** Reloads one module now (POST /api/system/modules/:name/reload). Resolves false for an unknown name. */
   async reload(name: string): Promise<boolean> {
     await this.sync(new Set([name]));

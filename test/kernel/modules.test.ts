@@ -163,3 +163,34 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     expect(log).not.to.include('ticker-1');
   });
 });
+
+describe('a module that throws outside a request', () => {
+  let s: TestServer;
+  let mods: ModulesDir;
+  before(async () => {
+    mods = await makeModulesDir({ fixtures: [] });
+    await mods.write(
+      'wild/index.js',
+      `export default {
+  setup(ctx) {
+    ctx.setTimeout(() => { throw new Error('timer went wild'); }, 10);
+    ctx.setTimeout(() => { Promise.reject(new Error('promise went wild')); }, 20);
+  },
+  routes(router) { router.get('/ok', (c) => { c.body = 'fine'; }); },
+};
+`,
+    );
+    s = await startServer({ modulesDir: mods.dir });
+  });
+  after(async () => {
+    await s?.stop();
+    await mods?.cleanup();
+  });
+
+  it('keeps the server up and logs the error with the module name', async () => {
+    await eventually(() => /promise went wild/.test(s.output()), 3000, 'the log line');
+    expect(s.output()).to.match(/uncaught exception in module "wild": Error: timer went wild/);
+    expect(s.output()).to.match(/unhandled promise rejection in module "wild": Error: promise went wild/);
+    expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
+  });
+});
