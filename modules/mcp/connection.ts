@@ -284,7 +284,7 @@ export class ServerConnection {
     try {
       return await client.readResource({ uri }, { timeout: this.config.timeout });
     } catch (err) {
-      throw requestError(this.name, err, this.config.timeout);
+      throw requestError(this.name, err, this.config.timeout, 'RESOURCE');
     }
   }
 
@@ -293,7 +293,7 @@ export class ServerConnection {
     try {
       return await client.getPrompt({ name, arguments: args }, { timeout: this.config.timeout });
     } catch (err) {
-      throw requestError(this.name, err, this.config.timeout);
+      throw requestError(this.name, err, this.config.timeout, 'PROMPT');
     }
   }
 }

@@ -16,22 +16,33 @@ export function connectError(server: string, err: unknown, ms: number, stderr = 
   return new HttpError(502, 'CONNECTION_FAILED', message);
 }
 
-/** A failure of a request on an open connection (tools/call, resources/read, prompts/get …). */
-export function requestError(server: string, err: unknown, ms: number): HttpError {
+/** The server's own words, without the SDK's repeated "MCP error -32602:" prefixes. */
+function reasonOf(err: McpError): string {
+  return err.message.replace(/^(MCP error -?\d+: )+/, '');
+}
+
+/**
+ * A failure of a request on an open connection (tools/call, resources/read, prompts/get …).
+ * `missing` names what a "not found" answer is about: servers built with the SDK answer an unknown
+ * resource or prompt with InvalidParams, the MCP specification with -32002.
+ */
+export function requestError(server: string, err: unknown, ms: number, missing?: 'RESOURCE' | 'PROMPT'): HttpError {
   if (err instanceof HttpError) return err;
   if (!(err instanceof McpError)) return new HttpError(502, 'CONNECTION_FAILED', `MCP server "${server}" failed: ${(err as Error)?.message ?? err}`);
+  const reason = reasonOf(err);
+  if (missing && (err.code === -32002 || (err.code === ErrorCode.InvalidParams && /not found/i.test(reason)))) {
+    return new HttpError(404, `${missing}_NOT_FOUND`, reason);
+  }
   switch (err.code) {
     case ErrorCode.RequestTimeout:
       return timeoutError(server, ms);
     case ErrorCode.ConnectionClosed:
       return new HttpError(502, 'CONNECTION_FAILED', `MCP server "${server}" closed the connection`);
     case ErrorCode.InvalidParams:
-      return new HttpError(400, 'INVALID_ARGS', err.message);
+      return new HttpError(400, 'INVALID_ARGS', reason);
     case ErrorCode.MethodNotFound:
       return new HttpError(400, 'NOT_SUPPORTED', `MCP server "${server}" does not support this request`);
-    case -32002: // "resource not found" in the MCP specification
-      return new HttpError(404, 'RESOURCE_NOT_FOUND', err.message);
     default:
-      return new HttpError(502, 'MCP_ERROR', err.message, { extra: { mcpCode: err.code } });
+      return new HttpError(502, 'MCP_ERROR', reason, { extra: { mcpCode: err.code } });
   }
 }

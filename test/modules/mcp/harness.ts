@@ -1,4 +1,4 @@
-/** Shared helpers of the mcp tests: a kernel serving only auth + mcp (+ an event recorder), real MCP server paths, process checks. */
+/** Shared helpers of the mcp tests: a kernel serving only auth + mcp (+ a kernel-probe fixture), real MCP server paths, process checks. */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,19 +13,19 @@ export const FIXTURES = path.join(ROOT, 'test/fixtures/mcp');
 export const everything = (extra: Record<string, unknown> = {}) => ({ type: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], ...extra });
 
 export interface McpKernel extends TestServer {
-  /** Events the kernel bus carried, as recorded by the fixture module. */
+  /** Events the kernel bus carried, as the kernel-probe fixture module saw them. */
   events(): Promise<Array<Record<string, unknown>>>;
   /** The plugins.json this server reads (editing it enables or disables modules live). */
   pluginsFile: string;
 }
 
 /**
- * Starts the real server with every module but auth and mcp disabled (plus the event recorder), so
+ * Starts the real server with every module but auth and mcp disabled (plus the kernel-probe fixture), so
  * these tests do not depend on modules being built in parallel.
  */
 export async function startMcpKernel(opts: StartOptions = {}): Promise<McpKernel> {
   const pluginsDir = await mkdtemp(path.join(tmpdir(), 'mcp-plugins-'));
-  const plugins: Record<string, unknown> = { 'event-recorder': { path: path.join(FIXTURES, 'event-recorder') } };
+  const plugins: Record<string, unknown> = { 'kernel-probe': { path: path.join(FIXTURES, 'kernel-probe') } };
   for (const entry of await readdir(path.join(ROOT, 'modules'), { withFileTypes: true })) {
     if (entry.isDirectory() && entry.name !== 'auth' && entry.name !== 'mcp') plugins[entry.name] = { enabled: false };
   }
@@ -38,7 +38,7 @@ export async function startMcpKernel(opts: StartOptions = {}): Promise<McpKernel
     await rm(pluginsDir, { recursive: true, force: true });
   };
   server.pluginsFile = pluginsFile;
-  server.events = async () => (await server.request('GET', '/api/event-recorder')).body.data;
+  server.events = async () => (await server.request('GET', '/api/kernel-probe/events')).body.data;
   return server;
 }
 

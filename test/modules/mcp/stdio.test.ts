@@ -57,6 +57,16 @@ describe('mcp module: a stdio server (server-everything)', function () {
     expect(res.body.data.content[0]).to.deep.equal({ type: 'text', text: 'Echo: hello' });
   });
 
+  it('puts the tools in the kernel registry as category mcp:<server>, callable from another module', async () => {
+    const tools = (await s.request('GET', '/api/kernel-probe/tools')).body.data;
+    const echo = tools.find((t: { name: string }) => t.name === 'everything__echo');
+    expect(echo).to.include({ category: 'mcp:everything', owner: 'mcp' });
+    expect(tools.filter((t: { category: string }) => t.category === 'mcp:everything').length).to.be.greaterThan(5);
+    const res = await s.request('POST', '/api/kernel-probe/tools/call', { body: { name: 'everything__echo', args: { message: 'via registry' } } });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.data.content[0].text).to.equal('Echo: via registry');
+  });
+
   it('checks tool arguments against the tool schema before the call (400 INVALID_ARGS)', async () => {
     const res = await s.request('POST', '/api/mcp/servers/everything/tools/echo/call', { body: { args: { message: 42 } } });
     expect(res.status).to.equal(400);
@@ -94,7 +104,8 @@ describe('mcp module: a stdio server (server-everything)', function () {
 
   it('answers 404 RESOURCE_NOT_FOUND for an unknown resource URI', async () => {
     const read = await s.request('POST', '/api/mcp/resources/read', { body: { serverName: 'everything', uri: 'demo://resource/static/document/nope.md' } });
-    expect(read.status, read.text).to.be.oneOf([404, 400]);
+    expect(read.status, read.text).to.equal(404);
+    expect(read.body.code).to.equal('RESOURCE_NOT_FOUND');
   });
 
   it('lists and renders prompts', async () => {
@@ -104,7 +115,11 @@ describe('mcp module: a stdio server (server-everything)', function () {
     expect(got.status, got.text).to.equal(200);
     expect(JSON.stringify(got.body.data.messages)).to.include('Berlin');
     const bad = await s.request('POST', '/api/mcp/prompts/get', { body: { serverName: 'everything', name: 'no-such-prompt' } });
-    expect(bad.status).to.equal(400);
+    expect(bad.status, bad.text).to.equal(404);
+    expect(bad.body.code).to.equal('PROMPT_NOT_FOUND');
+    const missingArg = await s.request('POST', '/api/mcp/prompts/get', { body: { serverName: 'everything', name: 'args-prompt' } });
+    expect(missingArg.status, missingArg.text).to.equal(400);
+    expect(missingArg.body.code).to.equal('INVALID_ARGS');
   });
 
   it('refuses a second connect with 409 ALREADY_CONNECTED', async () => {
@@ -146,6 +161,8 @@ describe('mcp module: a stdio server (server-everything)', function () {
     expect(res.status).to.equal(200);
     expect(res.body.data).to.include({ status: 'disconnected', toolsCount: 0 });
     expect(alive(pid)).to.equal(false);
+    const tools = (await s.request('GET', '/api/kernel-probe/tools')).body.data;
+    expect(tools.filter((t: { category: string }) => t.category === 'mcp:everything')).to.deep.equal([]);
     const call = await s.request('POST', '/api/mcp/servers/everything/tools/echo/call', { body: { args: { message: 'x' } } });
     expect(call.status).to.equal(409);
     expect(call.body.code).to.equal('NOT_CONNECTED');
