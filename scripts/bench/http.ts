@@ -9,8 +9,8 @@
 import autocannon from 'autocannon';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../test/support/server.ts';
 import { startChildServer } from './support/child-server.ts';
+import { startBenchKernel } from './support/kernel.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
 import { median, sum } from './support/stats.ts';
 
@@ -35,7 +35,7 @@ async function load(url: string, seconds: number, headers: Record<string, string
 }
 
 export async function run(): Promise<Figure[]> {
-  const kernel = await startServer({ env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMIT_MAX: String(1e9) } });
+  const kernel = await startBenchKernel();
   try {
     const statusUrl = `${kernel.url}/api/system/status`;
     const sample = await kernel.request('GET', '/api/system/status');
