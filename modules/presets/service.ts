@@ -95,7 +95,6 @@ export function presetService(ctx: ModuleContext) {
   };
 
   return {
-    view,
     defaultId,
     setDefault,
 
