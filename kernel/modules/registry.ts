@@ -181,6 +181,7 @@ export class ModuleTable {
     }
     entry.source = source;
     let next: ModuleVersion;
+    const started = performance.now();
     try {
       next = await buildVersion(source, this.deps.services, this.deps.kernelDir, this.deps.loadKernelFile, this.deps.log);
     } catch (err) {
@@ -202,7 +203,7 @@ export class ModuleTable {
     entry.status = 'loaded';
     entry.error = undefined;
     entry.loadedAt = Date.now();
-    this.deps.log.info(`module "${name}" ${old ? 'reloaded' : 'loaded'} at ${next.prefix}`);
+    this.deps.log.info(`module "${name}" ${old ? 'reloaded' : 'loaded'} at ${next.prefix} in ${Math.round(performance.now() - started)} ms`);
     this.deps.events.publish('module-loaded', { name, prefix: next.prefix, reloads: entry.reloads });
     if (old) void this.retire(old);
   }

@@ -51,7 +51,7 @@ export interface TestServer {
 function waitForUrl(child: ChildProcess, log: { text: string }): Promise<string> {
   const from = log.text.length; // a restart appends to the same log
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 15 s:\n${log.text}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within 45 s:\n${log.text}`)), 45_000);
     const onData = () => {
       const match = /listening on (http:\/\/\S+)/.exec(log.text.slice(from));
       if (match) {
