@@ -1,0 +1,89 @@
+/**
+ * Benchmark: heap growth after 500 reloads of a module holding 1 MB of state (≤ 20 MB, KERNEL.md §9),
+ * and how many of the old versions are still alive after a full GC (WeakRefs the fixture hands out
+ * on `globalThis.__benchRefs`). The heap must be the server's, so the kernel runs in this process.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { startKernel } from '../../kernel/server.ts';
+import { info, runIfMain, target, type Figure } from './support/figures.ts';
+import { fixtureText } from './support/fixture.ts';
+import { median } from './support/stats.ts';
+
+const MODULE = 'heavy-state';
+const RELOADS = 500;
+const TARGET_MB = 20;
+const MB = 1024 * 1024;
+
+declare global {
+  var __benchRefs: WeakRef<object>[] | undefined;
+}
+
+/** `gc()`, also when node was started without --expose-gc (e.g. this file run on its own). */
+function exposeGc(): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Heap used after collecting everything collectable (WeakRef targets survive until the current job ends). */
+async function settledHeap(gc: () => void): Promise<number> {
+  for (let i = 0; i < 4; i++) {
+    await sleep(20);
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+export async function run(): Promise<Figure[]> {
+  const gc = exposeGc();
+  const root = await mkdtemp(path.join(tmpdir(), 'bench-memory-'));
+  const modulesDir = path.join(root, 'modules');
+  await mkdir(path.join(modulesDir, MODULE), { recursive: true });
+  await writeFile(path.join(modulesDir, MODULE, 'index.js'), await fixtureText(MODULE));
+  globalThis.__benchRefs = [];
+  const kernel = await startKernel({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: path.join(root, 'data'),
+    pluginsFile: path.join(root, 'plugins.json'),
+    modulesDir,
+    rateLimitMax: 60,
+    rateLimitWindowMs: 60_000,
+    logLevel: 'warn',
+    bodyLimit: '1mb',
+  });
+  try {
+    if (globalThis.__benchRefs.length !== 1) throw new Error(`the fixture module did not load (${globalThis.__benchRefs.length} versions)`);
+    const before = await settledHeap(gc);
+    const times: number[] = [];
+    for (let i = 0; i < RELOADS; i++) {
+      const started = performance.now();
+      if (!(await kernel.table.reload(MODULE))) throw new Error(`kernel.table.reload("${MODULE}") found no module`);
+      times.push(performance.now() - started);
+    }
+    const failed = kernel.table.list().find((m) => m.name === MODULE);
+    if (failed?.status !== 'loaded') throw new Error(`module "${MODULE}" is ${failed?.status}: ${failed?.error}`);
+    const after = await settledHeap(gc);
+    const refs = globalThis.__benchRefs;
+    const old = refs.slice(0, -1);
+    const alive = old.filter((ref) => ref.deref() !== undefined).length;
+    return [
+      target(`heap growth after ${RELOADS} reloads of a module holding 1 MB`, (after - before) / MB, 'MB', '≤', TARGET_MB, 1),
+      target(`old versions still alive after gc() (of ${old.length})`, alive, 'versions', '=', 0, 0),
+      info('heap used before the reloads', before / MB, 'MB', 1),
+      info('reload through kernel.table.reload(), median', median(times), 'ms', 1),
+    ];
+  } finally {
+    await kernel.stop();
+    globalThis.__benchRefs = undefined;
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+runIfMain(import.meta.url, run);
