@@ -78,7 +78,7 @@ describe('/api/skills', () => {
   });
 
   it('POST /execute/batch runs every call and keeps their order', async () => {
-    const calls = Array.from({ length: 8 }, (_, i) => ({ name: 'calculate', args: { expression: `${i} * 2` } }));
+    const calls: Array<{ name: string; args: Record<string, unknown> }> = Array.from({ length: 8 }, (_, i) => ({ name: 'calculate', args: { expression: `${i} * 2` } }));
     calls.push({ name: 'nope', args: {} });
     const res = await s.request('POST', '/api/skills/execute/batch', { body: { calls } });
     expect(res.body.data.count).to.equal(9);
