@@ -32,6 +32,9 @@ export interface McpPrompt {
   arguments?: Array<{ name: string; description?: string; required?: boolean }>;
 }
 
+/** What a server offers. */
+type Lists = { tools: McpTool[]; resources: McpResource[]; prompts: McpPrompt[] };
+
 /** What a connection needs from its module version. */
 export interface ConnectionHooks {
   log: Logger;
@@ -104,14 +107,15 @@ export class ServerConnection {
     this.transport = transport;
     this.client = client;
     let timer: NodeJS.Timeout | undefined;
+    let lists: Lists;
     try {
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(timeoutError(this.name, timeout)), timeout);
       });
-      await Promise.race([
+      lists = await Promise.race([
         (async () => {
           await client.connect(transport, { timeout });
-          await this.fetchLists(client);
+          return this.fetchLists(client);
         })(),
         deadline,
       ]);
@@ -135,6 +139,7 @@ export class ServerConnection {
     client.onclose = () => this.lost(generation);
     client.onerror = (err) => this.hooks.log.debug(`MCP server "${this.name}": ${err.message}`);
     this.watchLists(client, generation);
+    Object.assign(this, lists);
     this.status = 'connected';
     this.connectedAt = Date.now();
     this.reconnectAttempts = 0;
@@ -142,25 +147,31 @@ export class ServerConnection {
     if (!(transport instanceof ProcessGroupTransport)) this.schedulePing(client, generation);
   }
 
-  private async fetchLists(client: Client): Promise<void> {
+  private async fetchLists(client: Client): Promise<Lists> {
     const caps = client.getServerCapabilities() ?? {};
     const opts = { timeout: this.config.timeout };
-    this.tools = caps.tools ? await collect((cursor) => client.listTools({ cursor }, opts).then((r) => [r.tools as McpTool[], r.nextCursor])) : [];
-    this.resources = caps.resources ? await collect((cursor) => client.listResources({ cursor }, opts).then((r) => [r.resources, r.nextCursor])) : [];
-    this.prompts = caps.prompts ? await collect((cursor) => client.listPrompts({ cursor }, opts).then((r) => [r.prompts, r.nextCursor])) : [];
+    const [tools, resources, prompts] = await Promise.all([
+      caps.tools ? collect((cursor) => client.listTools({ cursor }, opts).then((r) => [r.tools as McpTool[], r.nextCursor])) : [],
+      caps.resources ? collect((cursor) => client.listResources({ cursor }, opts).then((r) => [r.resources, r.nextCursor])) : [],
+      caps.prompts ? collect((cursor) => client.listPrompts({ cursor }, opts).then((r) => [r.prompts, r.nextCursor])) : [],
+    ]);
+    return { tools, resources, prompts };
   }
 
   /** Follows the server's list_changed notifications; a new tool list is re-registered and announced. */
   private watchLists(client: Client, generation: number): void {
     const refresh = async () => {
       if (generation !== this.generation) return;
+      let lists;
       try {
-        await this.fetchLists(client);
+        lists = await this.fetchLists(client);
       } catch (err) {
         this.hooks.log.warn(`MCP server "${this.name}": could not refresh its lists: ${(err as Error).message}`);
         return;
       }
       if (generation !== this.generation) return;
+      // Lists and registry change together, with no await in between.
+      Object.assign(this, lists);
       this.registerTools();
       this.hooks.publish('tools-reloaded', { server: this.name, name: this.name, toolsCount: this.tools.length });
     };
