@@ -6,6 +6,8 @@
 import { HttpError, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import {
   channelBody,
+  conversationsQuery,
+  memoriesQuery,
   fetchModelsBody,
   groupParams,
   presetBody,
@@ -20,6 +22,8 @@ import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
 import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
 import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
 import { fetchModels, type FetchModelsBody } from './models.ts';
+import { conversationStore } from '../../lib/conversations/index.ts';
+import { createMemoryStore, isLive, toCategory } from '../../lib/memory/index.ts';
 
 const DEFAULT_LIMIT_MESSAGE = 'The daily usage limit of this group has been reached; please try again tomorrow.';
 
@@ -37,7 +41,7 @@ async function ownGroup(c: RequestContext, next: Next) {
 const body = (c: RequestContext) => (c.request as { body?: unknown }).body as Settings;
 
 export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups: GroupService): void {
-  const group = (summary: string, extra: { body?: Record<string, unknown> } = {}) => [ctx.validate({ summary, params: groupParams, ...extra }), ownGroup];
+  const group = (summary: string, extra: { body?: Record<string, unknown>; query?: Record<string, unknown> } = {}) => [ctx.validate({ summary, params: groupParams, ...extra }), ownGroup];
   const merged = async (groupId: string) => deepMerge(DEFAULT_SETTINGS, await groups.read(groupId));
 
   router.get('/', ctx.validate({ summary: 'List the groups the caller may manage' }), async (c) => {
@@ -174,5 +178,30 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
     const presetId = body(c).presetId ?? '';
     await groups.change(c.params.groupId, (s) => ({ ...s, presetId }));
     c.body = { presetId };
+  });
+
+  const conversations = conversationStore(ctx.store);
+  const memories = createMemoryStore(ctx.store);
+  const count = (v: unknown, fallback: number, max: number) => Math.min(max, typeof v === 'string' && v ? Number(v) : fallback);
+
+  router.get('/:groupId/conversations', ...group("List a group's conversations, newest first", { query: conversationsQuery }), async (c) => {
+    c.body = await conversations.list({ groupId: c.params.groupId, limit: count(c.query.limit, 50, 500), offset: count(c.query.offset, 0, Number.MAX_SAFE_INTEGER) });
+  });
+
+  router.delete('/:groupId/conversations', ...group("Delete a group's conversations"), async (c) => {
+    const { conversations: list } = await conversations.list({ groupId: c.params.groupId, limit: Number.MAX_SAFE_INTEGER });
+    let deletedCount = 0;
+    for (const conversation of list) if (await conversations.remove(conversation.id)) deletedCount++;
+    c.body = { success: true, deletedCount };
+  });
+
+  router.get('/:groupId/memories', ...group("List the memories collected in a group, newest first", { query: memoriesQuery }), async (c) => {
+    const { category, userId, limit } = c.query as Record<string, string | undefined>;
+    const wanted = category ? toCategory(category) : undefined;
+    const pool = userId ? await memories.ofUser(userId) : await memories.all();
+    c.body = pool
+      .filter((m) => isLive(m) && m.groupId === c.params.groupId && (!wanted || m.category === wanted))
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .slice(0, count(limit, 100, 500));
   });
 }

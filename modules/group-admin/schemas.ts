@@ -3,6 +3,7 @@
  * the shape is written once; an unknown key anywhere is a 400 that names it.
  */
 import type { JSONSchema } from '../../kernel/index.ts';
+import { CATEGORY_INPUTS, USER_ID } from '../../lib/memory/index.ts';
 import { DEFAULT_SETTINGS, GROUP_ID_PATTERN, INHERITED, PERCENT_KEYS, type Settings } from '../../lib/group-settings/index.ts';
 
 
@@ -153,4 +154,16 @@ export const presetBody: JSONSchema = {
   required: ['presetId'],
   additionalProperties: false,
   properties: { presetId: { type: ['string', 'null'], maxLength: 100 } },
+};
+
+const count = (max: number): JSONSchema => ({ type: 'string', pattern: `^[0-9]{1,${String(max).length}}$` });
+
+export const conversationsQuery: JSONSchema = {
+  type: 'object',
+  properties: { limit: count(500), offset: count(1_000_000) },
+};
+
+export const memoriesQuery: JSONSchema = {
+  type: 'object',
+  properties: { category: { type: 'string', enum: CATEGORY_INPUTS }, userId: { type: 'string', pattern: USER_ID }, limit: count(500) },
 };

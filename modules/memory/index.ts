@@ -1,6 +1,6 @@
 /** Memory (API.md §12, KERNEL.md §10.7): long-term facts about users, stored per user. */
 import { defineModule } from '../../kernel/index.ts';
-import { createMemoryStore } from './memories.ts';
+import { createMemoryStore } from '../../lib/memory/index.ts';
 import { registerRoutes } from './routes.ts';
 
 export default defineModule({

@@ -1,7 +1,6 @@
 /** Routes under `/api/memories`. Fixed paths are registered before `/:id`. */
 import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
-import { CATEGORIES, LABELS, SUB_TYPES, ALIASES, toCategory, type Category } from './categories.ts';
-import { isLive, type Memory, type MemoryStore, type NewMemory } from './memories.ts';
+import { ALIASES, CATEGORIES, LABELS, SUB_TYPES, isLive, matcher, toCategory, type Category, type Memory, type MemoryStore, type NewMemory } from '../../lib/memory/index.ts';
 import {
   addBody,
   groupParams,
@@ -18,7 +17,6 @@ import {
   userParams,
 } from './schemas.ts';
 import { summarize } from './summarize.ts';
-import { matcher } from './text.ts';
 
 type Query = Record<string, string | undefined>;
 

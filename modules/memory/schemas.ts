@@ -1,9 +1,8 @@
 /** JSON Schemas of the memory routes. Query values arrive as strings. */
 import type { JSONSchema } from '../../kernel/index.ts';
-import { CATEGORY_INPUTS } from './categories.ts';
-import { MEMORY_ID, SOURCES, USER_ID } from './memories.ts';
+import { GROUP_ID_PATTERN as GROUP_ID } from '../../lib/group-settings/index.ts';
+import { CATEGORY_INPUTS, MEMORY_ID, SOURCES, USER_ID } from '../../lib/memory/index.ts';
 
-const GROUP_ID = '^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$';
 const flag = { type: 'string', enum: ['true', 'false', '1', '0'] };
 const limit = { type: 'string', pattern: '^[0-9]{1,4}$' };
 const category = { type: 'string', enum: CATEGORY_INPUTS };

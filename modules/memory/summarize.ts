@@ -5,10 +5,8 @@
  * facts stored with `source: "summary"`.
  */
 import type { ConfigService, Store } from '../../kernel/index.ts';
-import { CATEGORIES, type Category } from './categories.ts';
+import { CATEGORIES, isLive, isSimilar, type Category, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
 import { chooseChannel, condense } from './condense.ts';
-import { isLive, type Memory, type MemoryStore } from './memories.ts';
-import { isSimilar } from './text.ts';
 
 /** Categories with more memories than this are condensed. */
 const CONDENSE_ABOVE = 5;

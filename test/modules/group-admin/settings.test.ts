@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { readFile, stat, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createStore } from '../../../kernel/store.ts';
+import { createLogger } from '../../../kernel/log.ts';
+import { conversationStore } from '../../../lib/conversations/index.ts';
 import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
@@ -20,9 +23,14 @@ describe('group-admin: per-group settings', () => {
   const onDisk = async (id: string) => JSON.parse(await readFile(groupFile(id), 'utf8'));
 
   before(async () => {
-    modules = await makeModulesDir({ real: ['auth', 'system', 'group-admin'] });
+    modules = await makeModulesDir({ real: ['auth', 'system', 'group-admin', 'memory'] });
     const dataDir = await mkdtemp(path.join(tmpdir(), 'chatai-test-'));
     await writeFile(path.join(dataDir, 'config.json'), JSON.stringify(GLOBAL));
+    // Conversations as the chat module leaves them.
+    const conversations = conversationStore(createStore(dataDir, createLogger('test', 'error')));
+    await conversations.append('group:500', [{ role: 'user', content: 'hello from 500' }], { groupId: '500', userId: '1' });
+    await conversations.append('group:500-b', [{ role: 'user', content: 'again from 500' }], { groupId: '500', userId: '2' });
+    await conversations.append('group:501', [{ role: 'user', content: 'hello from 501' }], { groupId: '501', userId: '1' });
     s = await startServer({ modulesDir: modules.dir, dataDir });
   });
   after(async () => {
@@ -211,6 +219,33 @@ describe('group-admin: per-group settings', () => {
       expect((await s.request('PUT', '/api/group-admin/401/channel', { body: { baseUrl: 'ftp://x' } })).status).to.equal(400);
       res = await s.request('DELETE', '/api/group-admin/401/channel');
       expect(res.body.data).to.include({ hasIndependentChannel: false, baseUrl: '', apiKey: '' });
+    });
+
+    it('conversations: lists and deletes only the group’s own', async () => {
+      let res = await s.request('GET', '/api/group-admin/500/conversations');
+      expect(res.status).to.equal(200);
+      expect(res.body.data.total).to.equal(2);
+      expect(res.body.data.conversations.map((c: { id: string }) => c.id)).to.have.members(['group:500', 'group:500-b']);
+      expect((await s.request('GET', '/api/group-admin/500/conversations?limit=1')).body.data.conversations).to.have.length(1);
+      expect((await s.request('GET', '/api/group-admin/500/conversations?limit=x')).status).to.equal(400);
+      res = await s.request('DELETE', '/api/group-admin/500/conversations');
+      expect(res.body.data).to.deep.equal({ success: true, deletedCount: 2 });
+      expect((await s.request('GET', '/api/group-admin/500/conversations')).body.data.total).to.equal(0);
+      expect((await s.request('GET', '/api/group-admin/501/conversations')).body.data.total).to.equal(1);
+    });
+
+    it('memories: lists the live memories collected in the group', async () => {
+      await s.request('POST', '/api/memories/user/11', { body: { content: 'Runs the quiz', category: 'events', groupId: '502' } });
+      await s.request('POST', '/api/memories/user/12', { body: { content: 'Likes the quiz', category: 'preferences', groupId: '502' } });
+      await s.request('POST', '/api/memories/user/12', { body: { content: 'Elsewhere', groupId: '503' } });
+      const gone = (await s.request('POST', '/api/memories/user/13', { body: { content: 'Left the group', groupId: '502' } })).body.data;
+      await s.request('DELETE', `/api/memories/${gone.id}`);
+      const list = async (q = '') => (await s.request('GET', `/api/group-admin/502/memories${q}`)).body.data.map((m: { content: string }) => m.content);
+      expect(await list()).to.deep.equal(['Likes the quiz', 'Runs the quiz']);
+      expect(await list('?category=preference')).to.deep.equal(['Likes the quiz']);
+      expect(await list('?userId=11')).to.deep.equal(['Runs the quiz']);
+      expect(await list('?limit=1')).to.have.length(1);
+      expect((await s.request('GET', '/api/group-admin/502/memories?category=nope')).status).to.equal(400);
     });
 
     describe('POST /:groupId/models/fetch', () => {
