@@ -4,6 +4,7 @@
  * hung upstream becomes an UpstreamError, never a hang. Non-2xx answers become UpstreamErrors too.
  */
 import { UpstreamError, upstreamMessage } from './errors.ts';
+import { maskKey } from './mask.ts';
 import type { Endpoint } from './types.ts';
 
 export const DEFAULT_TIMEOUT = { connect: 10_000, read: 60_000 };
@@ -18,7 +19,8 @@ export interface UpstreamResponse {
   chunks(): AsyncGenerator<string>;
 }
 
-type Timing = Pick<Endpoint, 'timeout' | 'signal'>;
+/** The endpoint's key, when given, is masked in error messages: some upstreams echo it back. */
+type Timing = Pick<Endpoint, 'timeout' | 'signal'> & { apiKey?: string };
 
 export async function upstreamRequest(
   url: string,
@@ -114,7 +116,9 @@ export async function upstreamRequest(
     } catch {
       /* the status alone is enough */
     }
-    throw new UpstreamError('http', res.status, upstreamMessage(body, res.status));
+    const key = options.apiKey;
+    const message = upstreamMessage(body, res.status);
+    throw new UpstreamError('http', res.status, key && key.length >= 8 ? message.split(key).join(maskKey(key)) : message);
   }
 
   return {

@@ -145,6 +145,7 @@ export async function recordCall(store: StoreLike, record: CallRecord, now = Dat
           key.lastErrorAt = now;
         }
       }
+      if (!channel.enabled) return;
       if (record.ok) channel.status = 'active';
       else {
         channel.status = 'error';

@@ -135,7 +135,7 @@ for (const type of ['openai', 'claude', 'gemini'] as AdapterType[]) {
       const started = Date.now();
       const err = await rejection(adapter.chat(endpoint({ timeout: { connect: 200, read: 1000 } }), request()));
       expect(err.kind).to.equal('timeout');
-      expect(Date.now() - started).to.be.below(2000);
+      expect(Date.now() - started).to.be.below(5000);
       await up.requests[0].closed;
     });
 
