@@ -85,37 +85,48 @@ class JsonCollection<T> implements Collection<T> {
   }
 
   update<R>(fn: (data: T) => R | Promise<R>): Promise<R> {
-    const run = async () => {
+    return this.enqueue(async () => {
       await this.load();
       // Work on a copy so a throwing `fn` or a failed write leaves memory and disk as they were.
       const draft = structuredClone(this.low.data);
       const result = await fn(draft);
-      await this.adapter.write(draft);
-      this.low.data = draft;
+      await this.commit(draft);
       return result;
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    });
   }
 
   write(data: T): Promise<void> {
-    return this.update((draft) => {
-      Object.assign(draft as object, data);
-      for (const key of Object.keys(draft as object)) if (!(key in (data as object))) delete (draft as Record<string, unknown>)[key];
-    }).then(() => undefined);
+    return this.enqueue(async () => {
+      await this.load();
+      await this.commit(structuredClone(data));
+    });
   }
 
   reload(): Promise<T> {
-    const run = async () => {
+    return this.enqueue(async () => {
       const data = await this.adapter.read();
       this.low.data = data ?? structuredClone(this.defaults);
       this.loaded = Promise.resolve();
       return this.low.data;
-    };
-    const next = this.queue.then(run, run);
+    });
+  }
+
+  /** Runs `task` after every earlier write of this file: one writer per file. */
+  private enqueue<R>(task: () => Promise<R>): Promise<R> {
+    const next = this.queue.then(task, task);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  private async commit(data: T): Promise<void> {
+    const previous = this.low.data;
+    this.low.data = data;
+    try {
+      await this.low.write();
+    } catch (err) {
+      this.low.data = previous;
+      throw err;
+    }
   }
 }
 
