@@ -1,7 +1,8 @@
-/** Read-only skill routes: list, by source, details, search and per-category discovery. */
+/** Read-only skill routes: list, by source, details, search, per-category discovery and recommendations. */
 import { notFound, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { categoryKey, toolName } from '../../../lib/tool-state/schemas.ts';
 import { loadToolState } from '../../../lib/tool-state/view.ts';
+import { recommend } from '../recommend.ts';
 import { parametersOf, score, toSkill } from '../skills.ts';
 
 const flag = { type: 'string', enum: ['true', 'false'] };
@@ -82,5 +83,19 @@ export function discoveryRoutes(router: ModuleRouter, ctx: ModuleContext): void 
       })
       .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
     c.body = { total: state.tools.length, categories };
+  });
+
+  router.post('/recommend', v({
+    summary: 'Suggest skills for a piece of conversation, by keywords',
+    body: {
+      type: 'object',
+      properties: { context: { type: 'string', minLength: 1, maxLength: 4000 }, limit: { type: 'integer', minimum: 1, maximum: 50, default: 5 } },
+      required: ['context'],
+      additionalProperties: false,
+    },
+  }), async (c) => {
+    const { context, limit } = c.request.body as { context: string; limit: number };
+    const recommendations = recommend((await loadToolState(ctx)).tools, context, limit);
+    c.body = { context, count: recommendations.length, recommendations };
   });
 }

@@ -42,6 +42,16 @@ describe('/api/skills', () => {
     expect((await s.request('GET', '/api/skills/search?category=web')).body.data.count).to.equal(2);
   });
 
+  it('POST /recommend suggests skills by keywords and words of the context', async () => {
+    const res = await s.request('POST', '/api/skills/recommend', { body: { context: 'What time is it in Tokyo?', limit: 3 } });
+    expect(res.status).to.equal(200);
+    expect(res.body.data).to.include({ context: 'What time is it in Tokyo?', count: 3 });
+    expect(res.body.data.recommendations[0]).to.include({ name: 'get_current_time', category: 'basic' });
+    const web = await s.request('POST', '/api/skills/recommend', { body: { context: '帮我看看这个网页' } });
+    expect(web.body.data.recommendations.map((r: { name: string }) => r.name)).to.have.members(['http_fetch', 'web_page_to_text']);
+    expect((await s.request('POST', '/api/skills/recommend', { body: { context: 'zzz qqq' } })).body.data.count).to.equal(0);
+  });
+
   it('GET /discover summarises categories, largest first', async () => {
     const res = await s.request('GET', '/api/skills/discover');
     expect(res.body.data.total).to.equal(9);

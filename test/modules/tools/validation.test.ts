@@ -54,6 +54,8 @@ const SKILLS: Case[] = [
   ['POST', '/api/skills/execute/batch', { calls: [] }, 400, 'VALIDATION_ERROR', 'body.calls'],
   ['POST', '/api/skills/execute/batch', { calls: [{ args: {} }] }, 400, 'VALIDATION_ERROR', 'body.calls.0.name'],
   ['POST', '/api/skills/execute/batch', { calls: Array(51).fill({ name: 'calculate' }) }, 400, 'VALIDATION_ERROR', 'body.calls'],
+  ['POST', '/api/skills/recommend', {}, 400, 'VALIDATION_ERROR', 'body.context'],
+  ['POST', '/api/skills/recommend', { context: 'time', limit: 0 }, 400, 'VALIDATION_ERROR', 'body.limit'],
   ['POST', '/api/skills/categories/utils/toggle', {}, 400, 'VALIDATION_ERROR', 'body.enabled'],
   ['POST', '/api/skills/categories/utils/toggle', { enabled: 'true' }, 400, 'VALIDATION_ERROR', 'body.enabled'],
   ['POST', '/api/skills/categories/bad%20key/toggle', { enabled: true }, 400, 'VALIDATION_ERROR', 'params.key'],
