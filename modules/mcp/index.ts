@@ -22,7 +22,14 @@ export default defineModule({
       process.off('exit', onExit);
       await current.closeAll();
     });
-    if (ctx.config.get('mcp.enabled') !== false) current.connectAllInBackground();
+    const enabled = () => ctx.config.get('mcp.enabled') !== false;
+    if (enabled()) current.connectAllInBackground();
+    // `mcp.enabled` switched at run time: connect the stored servers, or end them all.
+    ctx.config.onChange((paths) => {
+      if (!paths.some((p) => p === 'mcp' || p === 'mcp.enabled')) return;
+      if (enabled()) current.connectAllInBackground();
+      else void current.disconnectAll();
+    });
   },
   routes(router, ctx) {
     mcpRoutes(router, ctx, () => {

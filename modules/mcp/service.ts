@@ -64,7 +64,7 @@ export class McpService {
   /** Connects every enabled server without waiting: module setup must not block on slow servers. */
   connectAllInBackground(): void {
     for (const conn of this.connections.values()) {
-      if (conn.config.enabled) this.connectAnnounced(conn).catch(() => {});
+      if (conn.config.enabled && conn.status === 'disconnected') this.connectAnnounced(conn).catch(() => {});
     }
   }
 
@@ -288,6 +288,11 @@ export class McpService {
   /** Disconnects everything (module unload or shutdown). */
   async closeAll(): Promise<void> {
     await Promise.all([...this.connections.values()].map((c) => c.disconnect()));
+  }
+
+  /** Disconnects every server, announcing the tools that leave (MCP switched off). */
+  async disconnectAll(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((c) => this.disconnectAnnounced(c)));
   }
 
   /** Synchronous last resort when the process exits with servers still running. */

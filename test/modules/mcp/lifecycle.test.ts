@@ -39,22 +39,6 @@ describe('mcp module: process lifecycle, timeouts and failures', function () {
     expect([wrapper, server, sleeper].map(alive)).to.deep.equal([false, false, false]);
   });
 
-  it('ends the tree when the module is unloaded (disabled in plugins.json)', async () => {
-    const res = await s.request('POST', '/api/mcp/servers/tree/connect');
-    expect(res.status, res.text).to.equal(200);
-    const pids = [res.body.data.pid, ...(await pidsOf(path.join(tmp, 'tree-1')))];
-    expect(pids.map(alive)).to.deep.equal([true, true, true]);
-    const plugins = JSON.parse(await readFile(s.pluginsFile, 'utf8'));
-    await writeFile(s.pluginsFile, JSON.stringify({ ...plugins, mcp: { enabled: false } }));
-    await waitFor('the tree to end after unload', () => pids.every((pid) => !alive(pid)));
-    await writeFile(s.pluginsFile, JSON.stringify(plugins));
-    await waitFor('mcp to load again and reconnect', async () => {
-      const d = (await s.request('GET', '/api/mcp/servers/tree')).body?.data;
-      return d?.status === 'connected';
-    });
-    await s.request('DELETE', '/api/mcp/servers/tree');
-  });
-
   it('answers 504 TIMEOUT for a server that never answers, keeps it with status error, and ends its process', async () => {
     const pidFile = path.join(tmp, 'silent');
     const started = Date.now();
@@ -108,5 +92,25 @@ describe('mcp module: process lifecycle, timeouts and failures', function () {
     await waitFor('the orphaned grandchild to be ended', () => !alive(sleeper), 5000);
     expect(existsSync(pidFile)).to.equal(true);
   });
-});
+  it('follows mcp.enabled: off ends every server, on connects them again, and at start off means none', async () => {
+    const pids = async () => [(await s.request('GET', '/api/mcp/servers/tree')).body.data.pid, ...(await pidsOf(path.join(tmp, 'tree-1')))];
+    expect((await s.request('POST', '/api/mcp/servers/tree/connect')).status).to.equal(200);
+    const running = await pids();
+    expect((await s.request('PUT', '/api/kernel-probe/config', { body: { mcp: { enabled: false } } })).status).to.equal(200);
+    await waitFor('the tree to end with MCP off', () => running.every((pid) => !alive(pid)));
+    expect((await s.request('GET', '/api/mcp/servers/tree')).body.data.status).to.equal('disconnected');
+    await s.restart();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await s.request('GET', '/api/mcp/servers/tree')).body.data.status).to.equal('disconnected');
+    expect((await s.request('PUT', '/api/kernel-probe/config', { body: { mcp: { enabled: true } } })).status).to.equal(200);
+    await waitFor('the tree to connect with MCP on', async () => (await s.request('GET', '/api/mcp/servers/tree')).body.data.status === 'connected');
+  });
 
+  it('ends the tree when the module is unloaded (disabled in plugins.json)', async () => {
+    const pids = [(await s.request('GET', '/api/mcp/servers/tree')).body.data.pid, ...(await pidsOf(path.join(tmp, 'tree-1')))];
+    expect(pids.map(alive)).to.deep.equal([true, true, true]);
+    const plugins = JSON.parse(await readFile(s.pluginsFile, 'utf8'));
+    await writeFile(s.pluginsFile, JSON.stringify({ ...plugins, mcp: { enabled: false } }));
+    await waitFor('the tree to end after unload', () => pids.every((pid) => !alive(pid)));
+  });
+});
