@@ -1,5 +1,6 @@
 /** Group admin (API.md §10, KERNEL.md §10.4): one group's settings, delegated to that group's admins. */
 import { defineModule } from '../../kernel/index.ts';
+import { registerActivityRoutes } from './activity.ts';
 import { registerRoutes } from './routes.ts';
 import { createGroupService } from './service.ts';
 
@@ -7,5 +8,6 @@ export default defineModule({
   name: 'group-admin',
   routes(router, ctx) {
     registerRoutes(router, ctx, createGroupService(ctx.store, ctx.config));
+    registerActivityRoutes(router, ctx);
   },
 });

@@ -1,15 +1,12 @@
-/**
- * Routes under `/api/group-admin`. The kernel's auth layer already keeps a group admin inside
- * `/api/group-admin/<its group>/`; `ownGroup` checks it again here so that this module stays safe
- * on its own.
- */
-import { HttpError, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
+/** The settings routes under `/api/group-admin`: the whole page, its effective values and its parts. */
+import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
+import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
+import { groupRoute } from './guard.ts';
+import { fetchModels, type FetchModelsBody } from './models.ts';
 import {
   channelBody,
-  conversationsQuery,
-  memoriesQuery,
   fetchModelsBody,
-  groupParams,
   presetBody,
   settingsBody,
   toolsBody,
@@ -19,29 +16,13 @@ import {
   userListBody,
 } from './schemas.ts';
 import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
-import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
-import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
-import { fetchModels, type FetchModelsBody } from './models.ts';
-import { conversationStore } from '../../lib/conversations/index.ts';
-import { createMemoryStore, isLive, toCategory } from '../../lib/memory/index.ts';
 
 const DEFAULT_LIMIT_MESSAGE = 'The daily usage limit of this group has been reached; please try again tomorrow.';
-
-type Next = () => Promise<unknown>;
-
-/** A group admin may act on its own group only. */
-async function ownGroup(c: RequestContext, next: Next) {
-  const user = c.state.user;
-  if (!isMaster(user) && user?.groupId !== c.params.groupId) {
-    throw new HttpError(403, 'FORBIDDEN', `A group admin of group "${user?.groupId}" may not manage group "${c.params.groupId}"`);
-  }
-  await next();
-}
 
 const body = (c: RequestContext) => (c.request as { body?: unknown }).body as Settings;
 
 export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups: GroupService): void {
-  const group = (summary: string, extra: { body?: Record<string, unknown>; query?: Record<string, unknown> } = {}) => [ctx.validate({ summary, params: groupParams, ...extra }), ownGroup];
+  const group = groupRoute(ctx);
   const merged = async (groupId: string) => deepMerge(DEFAULT_SETTINGS, await groups.read(groupId));
 
   router.get('/', ctx.validate({ summary: 'List the groups the caller may manage' }), async (c) => {
@@ -178,30 +159,5 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
     const presetId = body(c).presetId ?? '';
     await groups.change(c.params.groupId, (s) => ({ ...s, presetId }));
     c.body = { presetId };
-  });
-
-  const conversations = conversationStore(ctx.store);
-  const memories = createMemoryStore(ctx.store);
-  const count = (v: unknown, fallback: number, max: number) => Math.min(max, typeof v === 'string' && v ? Number(v) : fallback);
-
-  router.get('/:groupId/conversations', ...group("List a group's conversations, newest first", { query: conversationsQuery }), async (c) => {
-    c.body = await conversations.list({ groupId: c.params.groupId, limit: count(c.query.limit, 50, 500), offset: count(c.query.offset, 0, Number.MAX_SAFE_INTEGER) });
-  });
-
-  router.delete('/:groupId/conversations', ...group("Delete a group's conversations"), async (c) => {
-    const { conversations: list } = await conversations.list({ groupId: c.params.groupId, limit: Number.MAX_SAFE_INTEGER });
-    let deletedCount = 0;
-    for (const conversation of list) if (await conversations.remove(conversation.id)) deletedCount++;
-    c.body = { success: true, deletedCount };
-  });
-
-  router.get('/:groupId/memories', ...group("List the memories collected in a group, newest first", { query: memoriesQuery }), async (c) => {
-    const { category, userId, limit } = c.query as Record<string, string | undefined>;
-    const wanted = category ? toCategory(category) : undefined;
-    const pool = userId ? await memories.ofUser(userId) : await memories.all();
-    c.body = pool
-      .filter((m) => isLive(m) && m.groupId === c.params.groupId && (!wanted || m.category === wanted))
-      .sort((a, b) => b.updatedAt - a.updatedAt)
-      .slice(0, count(limit, 100, 500));
   });
 }
