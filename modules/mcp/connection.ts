@@ -3,6 +3,7 @@
  * the kernel registry while connected, and reconnection with back-off when it goes away uninvited.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   PromptListChangedNotificationSchema,
@@ -40,8 +41,6 @@ export interface ConnectionHooks {
   log: Logger;
   tools: ToolRegistry;
   publish(type: string, payload: Record<string, unknown>): void;
-  /** The module's timer (cleared on unload). */
-  setTimeout(fn: () => void, ms: number): NodeJS.Timeout;
 }
 
 const BACKOFF_BASE_MS = 1000;
@@ -181,7 +180,9 @@ export class ServerConnection {
   }
 
   private schedulePing(client: Client, generation: number): void {
-    this.pingTimer = this.hooks.setTimeout(async () => {
+    // Plain timers, not ctx.setTimeout (which keeps a disposer per call): disconnect() clears them,
+    // and the module's dispose disconnects every server.
+    this.pingTimer = later(async () => {
       if (generation !== this.generation) return;
       try {
         await client.ping({ timeout: this.config.timeout });
@@ -230,7 +231,7 @@ export class ServerConnection {
     const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
     this.status = 'reconnecting';
     this.hooks.publish('server-reconnecting', { server: this.name, name: this.name, attempt, delay });
-    this.retryTimer = this.hooks.setTimeout(() => {
+    this.retryTimer = later(() => {
       if (!this.wanted) return;
       this.pending ??= this.open().finally(() => (this.pending = undefined));
       this.pending.then(
@@ -251,11 +252,15 @@ export class ServerConnection {
     clearTimeout(this.retryTimer);
     clearTimeout(this.pingTimer);
     this.releaseTools();
-    const client = this.client;
+    const { client, transport } = this;
     this.forget();
     this.status = 'disconnected';
     this.error = undefined;
     this.reconnectAttempts = 0;
+    // Tell a streamable HTTP server the session is over (bounded: it may be unreachable).
+    if (client && transport instanceof StreamableHTTPClientTransport) {
+      await Promise.race([transport.terminateSession().catch(() => {}), new Promise((resolve) => later(() => resolve(undefined), 1000))]);
+    }
     await client?.close().catch(() => {});
   }
 
@@ -307,6 +312,10 @@ export class ServerConnection {
       throw requestError(this.name, err, this.config.timeout, 'PROMPT');
     }
   }
+}
+
+function later(fn: () => void, ms: number): NodeJS.Timeout {
+  return setTimeout(fn, ms).unref();
 }
 
 function cancelled(server: string): HttpError {

@@ -53,7 +53,6 @@ export class McpService {
       log: this.ctx.log,
       tools: this.ctx.tools,
       publish: (type, payload) => this.publish(type, payload),
-      setTimeout: (fn, ms) => this.ctx.setTimeout(fn, ms),
     });
   }
 

@@ -30,6 +30,8 @@ interface ToolSpec {
 export interface RemoteServer {
   url: string;
   addTool(tool: ToolSpec): void;
+  /** Open streamable HTTP sessions. */
+  sessions(): number;
   close(): Promise<void>;
 }
 
@@ -77,7 +79,12 @@ export async function startRemoteServer(): Promise<RemoteServer> {
       let transport = id ? streamable.get(id) : undefined;
       if (!transport) {
         if (id) return void res.writeHead(404).end();
-        transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (sid) => void streamable.set(sid, transport!) });
+        const created = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (sid) => void streamable.set(sid, created),
+          onsessionclosed: (sid) => void streamable.delete(sid),
+        });
+        transport = created;
         await newServer().connect(transport);
       }
       await transport.handleRequest(req, res);
@@ -103,6 +110,7 @@ export async function startRemoteServer(): Promise<RemoteServer> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    sessions: () => streamable.size,
     addTool(tool) {
       tools.push(tool);
       for (const server of servers) void server.sendToolListChanged().catch(() => {});

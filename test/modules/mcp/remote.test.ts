@@ -59,6 +59,14 @@ describe('mcp module: remote servers (streamable HTTP and SSE)', function () {
     expect((await s.events()).some((e) => e.type === 'tools-reloaded' && e.server === 'remote-http' && e.toolsCount === 2)).to.equal(true);
   });
 
+  it('ends the streamable HTTP session on disconnect', async () => {
+    const before = remote.sessions();
+    const res = await s.request('POST', '/api/mcp/servers/remote-http/disconnect');
+    expect(res.status).to.equal(200);
+    expect(res.body.data).to.include({ status: 'disconnected', toolsCount: 0 });
+    expect(remote.sessions()).to.equal(before - 1);
+  });
+
   it('fails with 502 CONNECTION_FAILED when the headers are wrong', async () => {
     const res = await s.request('POST', '/api/mcp/servers', { body: { name: 'no-auth', config: { type: 'http', url: `${remote.url}/mcp`, timeout: 3000 } } });
     expect(res.status, res.text).to.equal(502);
