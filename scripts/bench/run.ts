@@ -6,6 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatFigure, type Figure } from './support/figures.ts';
@@ -72,8 +73,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const outcomes: Outcome[] = [];
+  // The figures are only as good as the machine is quiet: say how busy it was.
+  const load = () => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`;
   for (const file of files) {
-    console.log(`--- ${file}`);
+    console.log(`--- ${file} (${load()})`);
     const outcome = await runBench(path.join(BENCH_DIR, file));
     if (outcome) {
       outcomes.push(outcome);
@@ -83,7 +86,7 @@ async function main(): Promise<number> {
   printTable(outcomes);
   const missed = outcomes.flatMap((o) => o.figures).filter((f) => !f.pass).length;
   const crashed = outcomes.filter((o) => o.crashed).length;
-  console.log(`\n${outcomes.length} benches, ${missed} targets missed, ${crashed} crashed`);
+  console.log(`\n${outcomes.length} benches, ${missed} targets missed, ${crashed} crashed (${load()})`);
   return crashed ? 1 : 0;
 }
 
