@@ -1,6 +1,6 @@
 /** The settings routes under `/api/group-admin`: the whole page, its effective values and its parts. */
 import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
-import { DEFAULT_SETTINGS, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
+import { DEFAULT_SETTINGS, GROUP_ID_PATTERN, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
 import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
 import { groupRoute } from './guard.ts';
 import { fetchModels, type FetchModelsBody } from './models.ts';
@@ -19,6 +19,7 @@ import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
 
 const DEFAULT_LIMIT_MESSAGE = 'The daily usage limit of this group has been reached; please try again tomorrow.';
 
+const validGroupId = (id: string | undefined) => !!id && new RegExp(GROUP_ID_PATTERN).test(id);
 const body = (c: RequestContext) => (c.request as { body?: unknown }).body as Settings;
 
 export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups: GroupService): void {
@@ -27,7 +28,9 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
 
   router.get('/', ctx.validate({ summary: 'List the groups the caller may manage' }), async (c) => {
     const user = c.state.user;
-    c.body = isMaster(user) ? await groups.list() : [await groups.summary(user!.groupId!)];
+    if (isMaster(user)) c.body = await groups.list();
+    // A token bound to an id no group can have (a hand-made login link) manages nothing.
+    else c.body = validGroupId(user?.groupId) ? [await groups.summary(user!.groupId!)] : [];
   });
 
   router.get('/:groupId/config', ...group("Read a group's settings"), async (c) => {

@@ -96,6 +96,12 @@ describe('group-admin: roles', () => {
       expect(res.status).to.equal(200);
       expect(res.body.data.map((g: { groupId: string }) => g.groupId)).to.deep.equal([A]);
     });
+    it('GET /api/group-admin lists nothing for a token bound to an impossible group id', async () => {
+      const odd = await s.loginAs({ groupId: '..' });
+      const res = await s.request('GET', '/api/group-admin', { token: odd });
+      expect(res.status).to.equal(200);
+      expect(res.body.data).to.deep.equal([]);
+    });
   });
 
   describe('every route of /api/openapi.json with a group-admin token', () => {
