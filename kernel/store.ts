@@ -133,7 +133,12 @@ class JsonCollection<T> implements Collection<T> {
 /** Opens the store rooted at `dir`. */
 export function createStore(dir: string, log: Logger): Store {
   const root = path.resolve(dir);
-  const open = new Map<string, JsonCollection<unknown>>();
+  // Weakly held, so that a collection nobody uses any more (an old conversation) leaves memory, while
+  // every user of a live one shares the same instance and so the same write queue.
+  const open = new Map<string, WeakRef<JsonCollection<unknown>>>();
+  const forget = new FinalizationRegistry<string>((file) => {
+    if (!open.get(file)?.deref()) open.delete(file);
+  });
 
   const fileOf = (name: string): string => {
     const segments = name.split('/');
@@ -147,10 +152,11 @@ export function createStore(dir: string, log: Logger): Store {
     dir: root,
     collection<T>(name: string, defaults: T, options: CollectionOptions = {}): Collection<T> {
       const file = fileOf(name);
-      let collection = open.get(file) as JsonCollection<T> | undefined;
+      let collection = open.get(file)?.deref() as JsonCollection<T> | undefined;
       if (!collection) {
         collection = new JsonCollection<T>(file, defaults, options.secret === true, log);
-        open.set(file, collection as JsonCollection<unknown>);
+        open.set(file, new WeakRef(collection as JsonCollection<unknown>));
+        forget.register(collection, file);
       }
       return collection;
     },
@@ -166,7 +172,7 @@ export function createStore(dir: string, log: Logger): Store {
     },
     async remove(name: string): Promise<boolean> {
       const file = fileOf(name);
-      const collection = open.get(file);
+      const collection = open.get(file)?.deref();
       open.delete(file);
       // Wait for pending writes so a late write does not bring the file back.
       if (collection) await collection.update(() => undefined).catch(() => undefined);
