@@ -29,6 +29,8 @@ const BUILTIN: Record<string, CategoryInfo> = {
   reminder: { name: 'Reminders', description: 'Reminders', icon: 'Bell' },
   imageGen: { name: 'Image generation', description: 'Image generation', icon: 'Palette' },
   qzone: { name: 'QQ zone', description: 'QQ zone posts', icon: 'Star' },
+  custom: { name: 'Custom tools', description: 'Tools defined through the API', icon: 'Code' },
+  js: { name: 'JS tools', description: 'Tools from JavaScript tool files', icon: 'FileCode' },
 };
 
 /** Metadata of a category key; an MCP server's category (`mcp:<server>`) is described after its server. */

@@ -33,6 +33,7 @@ function counts(state: ToolState) {
     count: stats.total,
     enabled: stats.enabled,
     builtin: state.tools.filter((t) => t.source === 'builtin').length,
+    custom: state.tools.filter((t) => t.source === 'custom').length,
     mcp: state.tools.filter((t) => t.source === 'mcp').length,
   };
 }

@@ -20,7 +20,7 @@ export interface ToolExecutedEvent {
   toolName: string;
   success: boolean;
   duration: number;
-  source: 'builtin' | 'mcp';
+  source: 'builtin' | 'custom' | 'mcp';
   /** Which API area ran it (`tools`, `skills`, `chat`, …). */
   caller: string;
   args: unknown;

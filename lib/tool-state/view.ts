@@ -14,7 +14,8 @@ export interface ToolView {
   inputSchema: Record<string, unknown>;
   /** The module that registered the tool. */
   owner: string;
-  source: 'builtin' | 'mcp';
+  /** `custom`: defined through the API (categories `custom` and `js`). */
+  source: 'builtin' | 'custom' | 'mcp';
   /** The MCP server for MCP tools, else null. */
   serverName: string | null;
   dangerous: boolean;
@@ -71,15 +72,19 @@ export function toolState(registered: RegisteredTool[], settings: ToolSettings, 
   return { settings, tools, categories, isCategoryEnabled };
 }
 
+/** Categories of tools defined through the API; like the original, the master switch and allowedTools leave them alone. */
+export const USER_CATEGORIES = ['custom', 'js'];
+
 function viewOf(tool: RegisteredTool, settings: ToolSettings, isCategoryEnabled: (key: string) => boolean): ToolView {
   const mcp = tool.category.startsWith('mcp:');
+  const user = USER_CATEGORIES.includes(tool.category);
   const dangerous = tool.dangerous === true || settings.dangerousTools.includes(tool.name);
   let reason: string | undefined;
   if (settings.disabledTools.includes(tool.name)) reason = 'the tool is disabled';
   else if (!isCategoryEnabled(tool.category)) reason = `the category "${tool.category}" is disabled`;
-  else if (!mcp && !settings.enabled) reason = 'built-in tools are switched off';
+  else if (!mcp && !user && !settings.enabled) reason = 'built-in tools are switched off';
   const enabled = reason === undefined;
-  if (enabled && settings.allowedTools.length > 0 && !settings.allowedTools.includes(tool.name)) reason = 'the tool is not in allowedTools';
+  if (enabled && !user && settings.allowedTools.length > 0 && !settings.allowedTools.includes(tool.name)) reason = 'the tool is not in allowedTools';
   else if (enabled && dangerous && !settings.allowDangerous) reason = 'the tool is dangerous and allowDangerous is off';
   return {
     name: tool.name,
@@ -87,7 +92,7 @@ function viewOf(tool: RegisteredTool, settings: ToolSettings, isCategoryEnabled:
     category: tool.category,
     inputSchema: tool.inputSchema,
     owner: tool.owner,
-    source: mcp ? 'mcp' : 'builtin',
+    source: mcp ? 'mcp' : user ? 'custom' : 'builtin',
     serverName: mcp ? tool.category.slice(4) : null,
     dangerous,
     enabled,

@@ -6,7 +6,7 @@ export interface Skill {
   description: string;
   inputSchema: Record<string, unknown>;
   category: string;
-  source: 'builtin' | 'mcp';
+  source: 'builtin' | 'custom' | 'mcp';
   serverName: string | null;
   isBuiltin: boolean;
   isMcpTool: boolean;
@@ -27,8 +27,8 @@ export function toSkill(t: ToolView): Skill {
     serverName: t.serverName,
     isBuiltin: t.source === 'builtin',
     isMcpTool: t.source === 'mcp',
-    isJsTool: false,
-    isCustom: false,
+    isJsTool: t.category === 'js',
+    isCustom: t.category === 'custom',
     dangerous: t.dangerous,
     enabled: t.enabled,
     available: t.available,

@@ -1,6 +1,6 @@
 /**
  * The tools module (`/api/tools`): registers the built-in tools that need no chat platform and
- * serves tool management — listings, toggles, settings, dangerous tools, calls and the call log.
+ * serves tool management — listings, toggles, settings, dangerous tools, custom tools, calls and the call log.
  * Tool state lives in `builtinTools` of the configuration; changes are announced on the event bus.
  */
 import { defineModule } from '../../kernel/index.ts';
@@ -8,16 +8,23 @@ import { basicTools } from './builtin/basic.ts';
 import { utilsTools } from './builtin/utils.ts';
 import { webTools } from './builtin/web.ts';
 import { createCallLog } from './call-log.ts';
+import { openCustomTools, type CustomTools } from './custom/custom-tools.ts';
 import { callRoutes } from './routes/calls.ts';
+import { customRoutes } from './routes/custom.ts';
 import { stateRoutes } from './routes/state.ts';
+
+// Opened by `setup` (it reads the store), used by `routes`; one per module version.
+let custom: CustomTools;
 
 export default defineModule({
   name: 'tools',
-  setup(ctx) {
+  async setup(ctx) {
     for (const tool of [...basicTools, ...utilsTools, ...webTools(ctx.config)]) ctx.tools.register(tool);
+    custom = await openCustomTools(ctx);
   },
   routes(router, ctx) {
     stateRoutes(router, ctx);
+    customRoutes(router, ctx, custom);
     callRoutes(router, ctx, createCallLog(ctx));
   },
 });

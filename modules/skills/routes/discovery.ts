@@ -16,19 +16,19 @@ export function discoveryRoutes(router: ModuleRouter, ctx: ModuleContext): void 
   }), async (c) => {
     const { includeBuiltin, includeMcp } = c.query as Record<string, string | undefined>;
     const tools = (await loadToolState(ctx)).tools
-      .filter((t) => (t.source === 'builtin' ? includeBuiltin !== 'false' : includeMcp !== 'false'))
+      .filter((t) => (t.source === 'mcp' ? includeMcp !== 'false' : includeBuiltin !== 'false'))
       .map(toSkill);
     c.body = { count: tools.length, tools };
   });
 
-  router.get('/tools/by-source', v({ summary: 'Skills grouped by source: built-in and per MCP server' }), async (c) => {
+  router.get('/tools/by-source', v({ summary: 'Skills grouped by source: built-in, custom and per MCP server' }), async (c) => {
     const tools = (await loadToolState(ctx)).tools;
     const brief = (list: typeof tools) => ({ count: list.length, tools: list.map((t) => ({ name: t.name, description: t.description })) });
     const mcp: Record<string, ReturnType<typeof brief>> = {};
     for (const server of new Set(tools.flatMap((t) => (t.serverName ? [t.serverName] : [])))) {
       mcp[server] = brief(tools.filter((t) => t.serverName === server));
     }
-    c.body = { builtin: brief(tools.filter((t) => t.source === 'builtin')), custom: brief([]), mcp };
+    c.body = { builtin: brief(tools.filter((t) => t.source === 'builtin')), custom: brief(tools.filter((t) => t.source === 'custom')), mcp };
   });
 
   router.get('/tools/:name/detail', v({
@@ -59,7 +59,7 @@ export function discoveryRoutes(router: ModuleRouter, ctx: ModuleContext): void 
         q: { type: 'string', maxLength: 200 },
         limit: { type: 'integer', minimum: 1, maximum: 500 },
         category: categoryKey,
-        source: { type: 'string', enum: ['builtin', 'mcp'] },
+        source: { type: 'string', enum: ['builtin', 'custom', 'mcp'] },
       },
     },
   }), async (c) => {

@@ -37,7 +37,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
 
   router.get('/', v({
     summary: 'List tools, optionally filtered by category or source, with their categories',
-    query: { type: 'object', properties: { category: categoryKey, source: { type: 'string', enum: ['builtin', 'mcp'] } } },
+    query: { type: 'object', properties: { category: categoryKey, source: { type: 'string', enum: ['builtin', 'custom', 'mcp'] } } },
   }), async (c) => {
     const state = await loadToolState(ctx);
     const { category, source } = c.query as { category?: string; source?: string };

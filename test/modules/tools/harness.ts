@@ -32,9 +32,18 @@ export async function storedToolSettings(server: TestServer): Promise<Record<str
   return config.builtinTools ?? {};
 }
 
-/** Calls a tool through `POST /api/tools/call` and returns the parsed JSON of its text result on success. */
+/** Calls a tool through `POST /api/tools/call`; `value` is its text result on success, parsed when it is JSON. */
 export async function callTool(server: TestServer, name: string, args?: Record<string, unknown>) {
   const res = await server.request('POST', '/api/tools/call', { body: args === undefined ? { name } : { name, args } });
   const text = res.body?.data?.result?.content?.[0]?.text;
-  return { res, value: res.status === 200 && typeof text === 'string' ? JSON.parse(text) : undefined };
+  return { res, value: res.status === 200 && typeof text === 'string' ? parsed(text) : undefined };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a tool result of any shape
+function parsed(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
