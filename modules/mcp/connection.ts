@@ -105,6 +105,9 @@ export class ServerConnection {
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     this.transport = transport;
     this.client = client;
+    // Set before connecting, so that no close can slip by unnoticed; lost() ignores closes while connecting.
+    client.onclose = () => this.lost(client, generation);
+    client.onerror = (err) => this.hooks.log.debug(`MCP server "${this.name}": ${err.message}`);
     let timer: NodeJS.Timeout | undefined;
     let lists: Lists;
     try {
@@ -135,8 +138,6 @@ export class ServerConnection {
       await client.close().catch(() => {});
       throw cancelled(this.name);
     }
-    client.onclose = () => this.lost(generation);
-    client.onerror = (err) => this.hooks.log.debug(`MCP server "${this.name}": ${err.message}`);
     this.watchLists(client, generation);
     Object.assign(this, lists);
     this.status = 'connected';
@@ -205,8 +206,8 @@ export class ServerConnection {
   }
 
   /** The connection went away without a disconnect: drop the tools, then retry with back-off. */
-  private lost(generation: number): void {
-    if (generation !== this.generation) return;
+  private lost(client: Client, generation: number): void {
+    if (generation !== this.generation || this.client !== client || this.status !== 'connected') return;
     this.generation++;
     clearTimeout(this.pingTimer);
     this.releaseTools();
