@@ -25,7 +25,6 @@ async function main(): Promise<void> {
   }
   if (values.rotate && !values.permanent) throw new Error('--rotate goes with --permanent');
   if (values.group !== undefined && values.permanent) throw new Error('--group links are temporary; drop --permanent');
-  if (values.group !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.group)) throw new Error(`--group "${values.group}" must be 1-64 letters, digits, "-" or "_"`);
 
   const dataDir = path.resolve(process.env.DATA_DIR || 'data');
   const config = await readJson(path.join(dataDir, 'config.json'));

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { writeFileAtomic } from '../store.ts';
 
 export const TEMPORARY_TTL_MS = 5 * 60 * 1000;
+/** What a group id may look like: it becomes part of URLs and file names. */
+export const GROUP_ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 
 export interface LoginTokenClaims {
   kind: 'temporary' | 'permanent';
@@ -26,7 +28,11 @@ export async function createLoginToken(
   dataDir: string,
   opts: { kind: 'temporary' | 'permanent'; groupId?: string; rotate?: boolean },
 ): Promise<{ token: string; expiresAt: number | null }> {
+  if (opts.groupId !== undefined && !GROUP_ID_PATTERN.test(opts.groupId)) {
+    throw new Error(`group id "${opts.groupId}" must be 1-64 letters, digits, "_" or "-", not starting with "-"`);
+  }
   if (opts.kind === 'permanent') {
+    if (opts.groupId !== undefined) throw new Error('group login tokens are always temporary');
     if (!opts.rotate) {
       const existing = await readPermanent(dataDir);
       if (existing) return { token: existing, expiresAt: null };

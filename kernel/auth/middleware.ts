@@ -53,7 +53,7 @@ export function authenticate(opts: { secret: KeyObject; isRevoked: (jti: string)
       if (cause?.message === 'Token revoked') throw new HttpError(401, 'INVALID_TOKEN', 'Token has been revoked (logged out)');
       throw new HttpError(401, 'INVALID_TOKEN', 'Invalid token');
     }
-    if (!isAllowed(user, c.method, c.path)) {
+    if (!isPublic && !isAllowed(user, c.method, c.path)) {
       throw new HttpError(403, 'FORBIDDEN', `A group admin of group "${user.groupId}" may not ${c.method} ${c.path}`);
     }
     return next();

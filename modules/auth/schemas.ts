@@ -1,5 +1,5 @@
 /** Request schemas of the auth routes. */
-export const GROUP_ID = '^[A-Za-z0-9_-]{1,64}$';
+export const GROUP_ID = '^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$';
 
 export const loginBody = {
   type: 'object',

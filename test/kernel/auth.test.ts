@@ -179,3 +179,22 @@ describe('auth (API.md §2, KERNEL.md §5)', () => {
     });
   });
 });
+
+describe('group admins on public routes', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer();
+  });
+  after(async () => s?.stop());
+
+  it('lets a group-admin token reach the public health check', async () => {
+    const token = await s.loginAs({ groupId: 'g1' });
+    expect((await s.request('GET', '/api/system/health', { token })).status).to.equal(200);
+  });
+
+  it('refuses a group id with path characters in `npm run login-link -- --group`', async () => {
+    const err = await loginLink(s.dataDir, '--group', '../etc').catch((e: { stderr: string; code: number }) => e);
+    expect((err as { code: number }).code).to.equal(1);
+    expect((err as { stderr: string }).stderr).to.match(/login-link: group id "\.\.\/etc" must be/);
+  });
+});
