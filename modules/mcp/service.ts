@@ -88,14 +88,19 @@ export class McpService {
     if (hadTools) this.publish('tools-reloaded', { server: conn.name, name: conn.name, toolsCount: 0 });
   }
 
-  /** A configured server, or 404 SERVER_NOT_FOUND (400 for the pseudo servers, which cannot be managed). */
-  private connection(name: string): ServerConnection {
-    if (RESERVED_NAMES.has(name)) {
-      throw new HttpError(400, 'VALIDATION_ERROR', `"${name}" is a built-in pseudo server and cannot be changed`);
-    }
+  /** A configured server, or 404 SERVER_NOT_FOUND. */
+  private find(name: string): ServerConnection {
     const conn = this.connections.get(name);
     if (!conn) throw notFound('SERVER_NOT_FOUND', `No MCP server named "${name}"`);
     return conn;
+  }
+
+  /** A server that may be changed: the pseudo servers are refused with 400 (API.md §8.2). */
+  private managed(name: string): ServerConnection {
+    if (RESERVED_NAMES.has(name)) {
+      throw new HttpError(400, 'VALIDATION_ERROR', `"${name}" is a built-in pseudo server and cannot be changed`);
+    }
+    return this.find(name);
   }
 
   private builtinTools() {
@@ -121,7 +126,7 @@ export class McpService {
       const tools = this.builtinTools().map((t) => ({ name: t.name, registryName: t.name, description: t.description, inputSchema: t.inputSchema }));
       return { ...this.list()[0], config: { type: BUILTIN }, tools, resources: [], prompts: [] };
     }
-    const conn = this.connection(name);
+    const conn = this.find(name);
     return {
       ...summary(conn),
       config: maskConfig(conn.config),
@@ -137,7 +142,7 @@ export class McpService {
   }
 
   resourcesOf(name: string): McpResource[] {
-    return name === BUILTIN ? [] : this.connection(name).resources;
+    return name === BUILTIN ? [] : this.find(name).resources;
   }
 
   allResources(): Array<McpResource & { serverName: string }> {
@@ -149,16 +154,16 @@ export class McpService {
   }
 
   readResource(server: string, uri: string): Promise<unknown> {
-    return this.connection(server).readResource(uri);
+    return this.find(server).readResource(uri);
   }
 
   getPrompt(server: string, name: string, args: Record<string, string>): Promise<unknown> {
-    return this.connection(server).getPrompt(name, args);
+    return this.find(server).getPrompt(name, args);
   }
 
   /** Calls one of a server's tools through the kernel registry (so its schema is checked first). */
   callTool(server: string, tool: string, args: unknown): Promise<unknown> {
-    const conn = this.connection(server);
+    const conn = this.find(server);
     if (!conn.connected) throw new HttpError(409, 'NOT_CONNECTED', `MCP server "${server}" is not connected`);
     const registered = conn.registryNames.get(tool);
     if (!registered) throw notFound('TOOL_NOT_FOUND', `MCP server "${server}" has no tool "${tool}"`);
@@ -180,7 +185,7 @@ export class McpService {
 
   /** Replaces a server's config (masked values mean unchanged) and reconnects it. */
   async update(name: string, incoming: ServerConfig): Promise<Record<string, unknown>> {
-    const conn = this.connection(name);
+    const conn = this.managed(name);
     const config = restoreMasked(incoming, conn.config);
     await this.store.update((data) => {
       data.servers[name] = config;
@@ -192,7 +197,7 @@ export class McpService {
   }
 
   async remove(name: string): Promise<void> {
-    const conn = this.connection(name);
+    const conn = this.managed(name);
     this.connections.delete(name);
     await this.disconnectAnnounced(conn);
     await this.store.update((data) => {
@@ -202,14 +207,14 @@ export class McpService {
   }
 
   async connect(name: string): Promise<Record<string, unknown>> {
-    const conn = this.connection(name);
+    const conn = this.managed(name);
     if (conn.connected) throw new HttpError(409, 'ALREADY_CONNECTED', `MCP server "${name}" is already connected`);
     await this.connectAnnounced(conn);
     return this.detail(name);
   }
 
   async disconnect(name: string): Promise<Record<string, unknown>> {
-    await this.disconnectAnnounced(this.connection(name));
+    await this.disconnectAnnounced(this.managed(name));
     return this.detail(name);
   }
 
@@ -219,7 +224,7 @@ export class McpService {
       this.publish('tools-reloaded', { server: BUILTIN, name: BUILTIN, toolsCount: this.builtinTools().length });
       return this.detail(BUILTIN);
     }
-    const conn = this.connection(name);
+    const conn = this.managed(name);
     this.publish('server-reconnecting', { server: name, name });
     await this.disconnectAnnounced(conn);
     try {

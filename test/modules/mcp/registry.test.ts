@@ -150,6 +150,7 @@ describe('mcp module: registry management and bad input', function () {
       expect(get.body.data).to.include({ name: 'builtin', type: 'builtin', status: 'connected' });
       expect((await s.request('DELETE', '/api/mcp/servers/builtin')).status).to.equal(400);
       expect((await s.request('DELETE', '/api/mcp/servers/custom-tools')).status).to.equal(400);
+      expect((await s.request('GET', '/api/mcp/servers/custom-tools')).status).to.equal(404);
       expect((await s.request('PUT', '/api/mcp/servers/builtin', { body: { config: { command: 'x' } } })).status).to.equal(400);
       expect((await s.request('POST', '/api/mcp/servers/builtin/connect')).status).to.equal(400);
       expect((await s.request('POST', '/api/mcp/servers/builtin/disconnect')).status).to.equal(400);
