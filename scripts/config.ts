@@ -9,7 +9,6 @@ import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { getAt, pathProblem } from '../kernel/config/paths.ts';
 import { CliError, type Change, type ConfigBackend } from './config/backend.ts';
-import { openFiles } from './config/local.ts';
 import { connectToServer } from './config/remote.ts';
 
 const USAGE = `usage: npm run config -- <verb> [--json]
@@ -128,7 +127,8 @@ async function main(): Promise<number> {
   const dataDir = path.resolve(process.env.DATA_DIR || 'data');
   let backend: ConfigBackend | undefined;
   try {
-    backend = (await connectToServer(dataDir)) ?? openFiles(dataDir);
+    // The file backend (store, schema compiler) is loaded only when there is no server to ask.
+    backend = (await connectToServer(dataDir)) ?? (await import('./config/local.ts')).openFiles(dataDir);
     console.log(await run(backend, verb, args, json));
     return 0;
   } catch (err) {
