@@ -14,6 +14,8 @@ function serve(asset: Asset) {
     c.set('Referrer-Policy', 'no-referrer');
     c.etag = asset.etag;
     c.type = asset.type;
+    // Koa only compares validators on a 2xx status, and a response starts as 404.
+    c.status = 200;
     if (c.fresh) {
       c.status = 304;
       c.body = '';
