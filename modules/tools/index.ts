@@ -1,6 +1,6 @@
 /**
  * The tools module (`/api/tools`): registers the built-in tools that need no chat platform and
- * serves tool management — listings, toggles, settings, dangerous tools, custom tools, calls and the call log.
+ * serves tool management — listings, toggles, settings, dangerous tools, custom tools, JS tool files, calls and the call log.
  * Tool state lives in `builtinTools` of the configuration; changes are announced on the event bus.
  */
 import { defineModule } from '../../kernel/index.ts';
@@ -9,22 +9,27 @@ import { utilsTools } from './builtin/utils.ts';
 import { webTools } from './builtin/web.ts';
 import { createCallLog } from './call-log.ts';
 import { openCustomTools, type CustomTools } from './custom/custom-tools.ts';
+import { openJsTools, type JsTools } from './custom/js-tools.ts';
 import { callRoutes } from './routes/calls.ts';
 import { customRoutes } from './routes/custom.ts';
+import { jsRoutes } from './routes/js.ts';
 import { stateRoutes } from './routes/state.ts';
 
-// Opened by `setup` (it reads the store), used by `routes`; one per module version.
+// Opened by `setup` (they read the store), used by `routes`; one pair per module version.
 let custom: CustomTools;
+let js: JsTools;
 
 export default defineModule({
   name: 'tools',
   async setup(ctx) {
     for (const tool of [...basicTools, ...utilsTools, ...webTools(ctx.config)]) ctx.tools.register(tool);
     custom = await openCustomTools(ctx);
+    js = await openJsTools(ctx);
   },
   routes(router, ctx) {
     stateRoutes(router, ctx);
     customRoutes(router, ctx, custom);
+    jsRoutes(router, ctx, js);
     callRoutes(router, ctx, createCallLog(ctx));
   },
 });

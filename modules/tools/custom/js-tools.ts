@@ -1,0 +1,172 @@
+/**
+ * JS tool files (API.md §7.3): ES modules whose default export is `{name?, description, inputSchema,
+ * run(args, context)}`, kept as store collections `js-tools/<name>` and registered under category
+ * `js`. A file is trusted code, like a module the bot owner drops into `modules/`: it runs with the
+ * server's rights. Only the master reaches these routes, and the master can already run commands.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+import * as esbuild from 'esbuild';
+import { HttpError, badRequest, notFound, type ModuleContext, type ToolDefinition } from '../../../kernel/index.ts';
+
+export const FILE_NAME = '^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}(\\.js)?$';
+const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+const DIR = 'js-tools';
+
+interface StoredFile {
+  source: string;
+  modifiedAt: string;
+}
+
+interface Loaded {
+  toolName?: string;
+  description?: string;
+  release?: () => void;
+  error?: string;
+}
+
+const template = (name: string) => `export default {
+  name: '${name}',
+  description: 'Describe what ${name} does, for the model',
+  inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+  async run(args, context) {
+    return { echo: args.text, user: context.userId };
+  },
+};
+`;
+
+/** Compiles and runs the file once to read its default export; throws a 400 naming what is wrong. */
+async function evaluate(name: string, source: string, requireFrom: string): Promise<Omit<ToolDefinition, 'category'>> {
+  let code: string;
+  try {
+    ({ code } = await esbuild.transform(source, { format: 'cjs', loader: 'js', target: 'node20', sourcefile: `${name}.js` }));
+  } catch (err) {
+    throw badRequest(`source does not compile: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`, 'body.source');
+  }
+  const module = { exports: {} as Record<string, unknown> };
+  try {
+    const fn = vm.compileFunction(code, ['exports', 'require', 'module'], { filename: `${DIR}/${name}.js` });
+    fn(module.exports, createRequire(requireFrom), module);
+  } catch (err) {
+    throw badRequest(`source fails when loaded: ${(err as Error).message}`, 'body.source');
+  }
+  const def = (module.exports.default ?? module.exports) as Record<string, unknown>;
+  const toolName = def.name ?? name;
+  if (typeof toolName !== 'string' || !TOOL_NAME.test(toolName)) throw badRequest('the default export needs a name of letters, digits, "_" and "-"', 'body.source');
+  if (typeof def.run !== 'function') throw badRequest('the default export needs a run(args, context) function', 'body.source');
+  const run = def.run as ToolDefinition['handler'];
+  return {
+    name: toolName,
+    description: typeof def.description === 'string' ? def.description : '',
+    inputSchema: def.inputSchema && typeof def.inputSchema === 'object' ? (def.inputSchema as Record<string, unknown>) : { type: 'object' },
+    handler: (args, context) => run.call(def, args, context),
+  };
+}
+
+export async function openJsTools(ctx: ModuleContext) {
+  const requireFrom = path.join(ctx.dir, 'index.ts');
+  const loaded = new Map<string, Loaded>();
+  const collection = (name: string) => ctx.store.collection<StoredFile | Record<string, never>>(`${DIR}/${name}`, {});
+  const stored = async (name: string): Promise<StoredFile | undefined> => {
+    if (!(await ctx.store.list(DIR)).includes(name)) return undefined;
+    const data = await collection(name).read();
+    return typeof data.source === 'string' ? (data as StoredFile) : undefined;
+  };
+
+  /** Loads and registers a file's tool, replacing what the same file registered before. */
+  const install = async (name: string, source: string) => {
+    const def = await evaluate(name, source, requireFrom);
+    const previous = loaded.get(name);
+    const taken = ctx.tools.get(def.name);
+    if (taken && def.name !== previous?.toolName) throw new HttpError(409, 'TOOL_EXISTS', `A tool named "${def.name}" already exists`);
+    let release: () => void;
+    try {
+      release = ctx.tools.register({ ...def, category: 'js' });
+    } catch (err) {
+      throw badRequest(`inputSchema is not a usable JSON schema: ${(err as Error).message}`, 'body.source');
+    }
+    if (previous?.toolName !== def.name) previous?.release?.();
+    loaded.set(name, { toolName: def.name, description: def.description, release });
+  };
+
+  const loadAll = async () => {
+    for (const entry of loaded.values()) entry.release?.();
+    loaded.clear();
+    for (const name of await ctx.store.list(DIR)) {
+      const file = await stored(name);
+      if (!file) continue;
+      try {
+        await install(name, file.source);
+      } catch (err) {
+        loaded.set(name, { error: (err as Error).message });
+        ctx.log.warn(`JS tool file ${name}.js not loaded: ${(err as Error).message}`);
+      }
+    }
+  };
+  await loadAll();
+
+  const announce = () => ctx.events.publish('tools-reloaded', { reason: 'js' });
+  const fileName = (name: string) => name.replace(/\.js$/, '');
+
+  return {
+    async list() {
+      const names = (await ctx.store.list(DIR)).sort();
+      const files = [];
+      for (const name of names) {
+        const file = await stored(name);
+        if (!file) continue;
+        const state = loaded.get(name) ?? {};
+        files.push({
+          name, filename: `${name}.js`, toolName: state.toolName ?? null, description: state.description ?? '',
+          size: Buffer.byteLength(file.source), modifiedAt: file.modifiedAt, loaded: !state.error, ...(state.error ? { error: state.error } : {}),
+        });
+      }
+      return files;
+    },
+
+    async read(param: string) {
+      const name = fileName(param);
+      const file = await stored(name);
+      if (!file) throw notFound('TOOL_NOT_FOUND', `No tool file "${name}.js"`);
+      return { name, filename: `${name}.js`, source: file.source, size: Buffer.byteLength(file.source), modifiedAt: file.modifiedAt };
+    },
+
+    async create(param: string, source?: string) {
+      const name = fileName(param);
+      if (await stored(name)) throw new HttpError(409, 'TOOL_EXISTS', `The tool file "${name}.js" already exists`);
+      const text = source ?? template(name);
+      await install(name, text);
+      await collection(name).write({ source: text, modifiedAt: new Date().toISOString() });
+      announce();
+      return { success: true, filename: `${name}.js` };
+    },
+
+    async write(param: string, source: string) {
+      const name = fileName(param);
+      await install(name, source);
+      await collection(name).write({ source, modifiedAt: new Date().toISOString() });
+      announce();
+      return { success: true, message: 'saved and reloaded' };
+    },
+
+    async remove(param: string) {
+      const name = fileName(param);
+      if (!(await stored(name))) throw notFound('TOOL_NOT_FOUND', `No tool file "${name}.js"`);
+      await ctx.store.remove(`${DIR}/${name}`);
+      loaded.get(name)?.release?.();
+      loaded.delete(name);
+      announce();
+      return { success: true };
+    },
+
+    async reload() {
+      await loadAll();
+      announce();
+      const states = [...loaded.values()];
+      return { success: true, count: states.filter((s) => !s.error).length, failed: states.filter((s) => s.error).length };
+    },
+  };
+}
+
+export type JsTools = Awaited<ReturnType<typeof openJsTools>>;
