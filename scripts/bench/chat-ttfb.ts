@@ -5,6 +5,7 @@
  * OpenAI-protocol stream fetched straight from the local upstream. Requests alternate direct/kernel
  * so that load from elsewhere on a shared machine hits both alike; the figure is the difference of medians.
  */
+import { makeModulesDir } from '../../test/support/modules.ts';
 import { startUpstream } from '../../test/support/upstream.ts';
 import { startBenchKernel } from './support/kernel.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
@@ -36,7 +37,9 @@ async function timeToMarker(url: string, init: RequestInit, marker: string): Pro
 
 export async function run(): Promise<Figure[]> {
   const upstream = await startUpstream({ defaultReply: { chunks: ['Hello', ' there', '!'], delayMs: UPSTREAM_DELAY_MS } });
-  const kernel = await startBenchKernel();
+  // The modules on the chat path only: other modules add nothing to this path but start-up time.
+  const modules = await makeModulesDir({ real: ['auth', 'channels', 'chat', 'conversations', 'tools'] });
+  const kernel = await startBenchKernel({ modulesDir: modules.dir });
   try {
     const created = await kernel.request('POST', '/api/channels', {
       body: { id: 'bench', name: 'Bench', adapterType: 'openai', baseUrl: upstream.baseUrl('openai'), apiKey: 'sk-bench-0000-0000-0000', models: ['bench-model'] },
@@ -86,6 +89,7 @@ export async function run(): Promise<Figure[]> {
   } finally {
     await kernel.stop();
     await upstream.close();
+    await modules.cleanup();
   }
 }
 

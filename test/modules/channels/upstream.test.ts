@@ -1,14 +1,19 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
+
+/** Only the modules these tests need: faster to start, and others' work in progress cannot interfere. */
+const MODULES = ['auth', 'channels'];
 
 const KEY = 'sk-test-SECRET-0000-9999-abcd';
 const OTHER_KEY = 'sk-other-SECRET-1111-2222-efgh';
 
 describe('channels upstream routes (/api/channels test, models, base URLs, stats)', () => {
   let s: TestServer;
+  let modules: ModulesDir;
   let up: Upstream;
   const call = async (method: string, p: string, body?: unknown) => {
     const res = await s.request(method, p, body === undefined ? {} : { body });
@@ -22,9 +27,10 @@ describe('channels upstream routes (/api/channels test, models, base URLs, stats
   };
 
   before(async () => {
-    [s, up] = await Promise.all([startServer(), startUpstream({ models: ['gpt-4o', 'gpt-4o-mini'] })]);
+    modules = await makeModulesDir({ real: MODULES });
+    [s, up] = await Promise.all([startServer({ modulesDir: modules.dir }), startUpstream({ models: ['gpt-4o', 'gpt-4o-mini'] })]);
   });
-  after(() => Promise.all([s.stop(), up.close()]));
+  after(() => Promise.all([s?.stop(), up?.close()]).then(() => modules?.cleanup()));
   beforeEach(() => up.reset());
 
   describe('POST /api/channels/test', () => {
