@@ -5,6 +5,9 @@ import { ssePayload } from '../events.ts';
 const HEARTBEAT_MS = 30_000;
 
 export function sseRoutes(router: ModuleRouter, ctx: ModuleContext): void {
+  // plugins.json may shorten the interval (`skills.options.heartbeatMs`), e.g. behind an impatient proxy.
+  const heartbeatMs = typeof ctx.options.heartbeatMs === 'number' && ctx.options.heartbeatMs >= 100 ? ctx.options.heartbeatMs : HEARTBEAT_MS;
+
   router.get('/sse', ctx.validate({
     summary: 'Live stream of tool and MCP server events (EventSource; ?named=1 adds event names)',
     query: { type: 'object', properties: { named: { type: 'string', enum: ['0', '1', 'true', 'false'] }, token: { type: 'string' } } },
@@ -15,7 +18,7 @@ export function sseRoutes(router: ModuleRouter, ctx: ModuleContext): void {
       if (payload) stream.send(event.type, payload);
     });
     // The original's named heartbeat, for panels that watch for it; the kernel adds its own comment pings.
-    const heartbeat = setInterval(() => stream.send('heartbeat', { time: Date.now() }), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => stream.send('heartbeat', { time: Date.now() }), heartbeatMs);
     stream.onClose(() => {
       clearInterval(heartbeat);
       unsubscribe();

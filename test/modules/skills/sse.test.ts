@@ -7,7 +7,7 @@ describe('GET /api/skills/sse', () => {
   let s: TestServer;
   let client: SseClient;
   before(async () => {
-    s = await startToolsKernel();
+    s = await startToolsKernel({ options: { skills: { heartbeatMs: 300 } } });
     client = await openSse(s);
   });
   after(async () => {
@@ -60,6 +60,13 @@ describe('GET /api/skills/sse', () => {
     ['PUT', '/api/tools/builtin/config', { allowDangerous: false }, 'tools-reloaded', { reason: 'config' }],
     ['PUT', '/api/tools/dangerous', { allowDangerous: false }, 'tools-reloaded', { reason: 'dangerous' }],
     ['POST', '/api/tools/dangerous/toggle', { toolName: 'calculate', isDangerous: false }, 'tools-reloaded', { reason: 'dangerous' }],
+    ['POST', '/api/tools/custom', { name: 'mine', handler: 'return 1;' }, 'tools-reloaded', { reason: 'custom' }, 201],
+    ['PUT', '/api/tools/custom/mine', { handler: 'return 2;' }, 'tools-reloaded', { reason: 'custom' }],
+    ['DELETE', '/api/tools/custom/mine', undefined, 'tools-reloaded', { reason: 'custom' }],
+    ['POST', '/api/tools/js', { name: 'file_tool' }, 'tools-reloaded', { reason: 'js' }, 201],
+    ['PUT', '/api/tools/js/file_tool', { source: 'export default { run() { return 1; } }' }, 'tools-reloaded', { reason: 'js' }],
+    ['POST', '/api/tools/js/reload', undefined, 'tools-reloaded', { reason: 'js' }],
+    ['DELETE', '/api/tools/js/file_tool', undefined, 'tools-reloaded', { reason: 'js' }],
   ];
   for (const [method, path, body, type, expected, status = 200] of cases) {
     it(`${method} ${path} sends "${type}"${status === 200 ? '' : ` (answering ${status})`}`, async () => {
@@ -87,7 +94,14 @@ describe('GET /api/skills/sse', () => {
     await s.request('POST', '/api/tools/call', { body: { name: 'nope' } });
     await s.request('POST', '/api/tools/reload');
     await client.next('tools-reloaded');
-    expect(client.frames.slice(start).map((f) => f.data.type)).to.deep.equal(['tools-reloaded']);
+    expect(client.frames.slice(start).map((f) => f.data.type).filter((t) => t !== 'heartbeat')).to.deep.equal(['tools-reloaded']);
+  });
+
+  it('sends the named heartbeat event at the configured interval', async () => {
+    client.skip();
+    const first = await client.next('heartbeat', undefined, 2000);
+    const second = await client.next('heartbeat', undefined, 2000);
+    expect(second.data.time - first.data.time).to.be.within(150, 1500);
   });
 
   it('releases the listener when the client goes away', async () => {

@@ -30,6 +30,9 @@ describe('custom tools (/api/tools/custom)', () => {
     const view = (await s.request('GET', '/api/tools/greet')).body.data;
     expect(view).to.include({ category: 'custom', source: 'custom', available: true });
     expect((await s.request('GET', '/api/tools/custom')).body.data.map((d: { name: string }) => d.name)).to.deep.equal(['greet']);
+    const skill = (await s.request('GET', '/api/skills/tools')).body.data.tools.find((t: { name: string }) => t.name === 'greet');
+    expect(skill).to.include({ isCustom: true, isBuiltin: false, isJsTool: false, source: 'custom' });
+    expect((await s.request('GET', '/api/skills/tools/by-source')).body.data.custom.tools.map((t: { name: string }) => t.name)).to.deep.equal(['greet']);
   });
 
   it('runs it with schema-checked arguments', async () => {

@@ -6,15 +6,16 @@ import { ROOT, startServer, type StartOptions, type TestServer } from '../../sup
 
 /**
  * Starts the real server with every module disabled except auth, tools, skills and `extra`, so these
- * tests do not depend on modules being built in parallel.
+ * tests do not depend on modules being built in parallel; `options` become plugins.json options.
  */
-export async function startToolsKernel(opts: StartOptions & { extra?: string[] } = {}): Promise<TestServer> {
+export async function startToolsKernel(opts: StartOptions & { extra?: string[]; options?: Record<string, Record<string, unknown>> } = {}): Promise<TestServer> {
   const keep = new Set(['auth', 'tools', 'skills', ...(opts.extra ?? [])]);
   const pluginsDir = await mkdtemp(path.join(tmpdir(), 'tools-plugins-'));
   const plugins: Record<string, unknown> = {};
   for (const entry of await readdir(path.join(ROOT, 'modules'), { withFileTypes: true })) {
     if (entry.isDirectory() && !keep.has(entry.name)) plugins[entry.name] = { enabled: false };
   }
+  for (const [name, options] of Object.entries(opts.options ?? {})) plugins[name] = { options };
   const pluginsFile = path.join(pluginsDir, 'plugins.json');
   await writeFile(pluginsFile, JSON.stringify(plugins));
   const server = await startServer({ pluginsFile, ...opts });
