@@ -92,3 +92,12 @@ export function changedPaths(before: unknown, after: unknown, prefix = ''): stri
   if (side && Object.keys(side).length) return changedPaths(isPlainObject(before) ? before : {}, isPlainObject(after) ? after : {}, prefix);
   return [prefix];
 }
+
+/** Freezes `value` and everything inside it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

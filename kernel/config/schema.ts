@@ -162,7 +162,9 @@ export const CONFIG_SCHEMA: JSONSchema = {
       allowedFormats: strings(['jpg', 'jpeg', 'png', 'gif', 'webp']),
     }),
     web: obj({
+      // Used when the PORT / HOST environment variables are not set (env wins).
       port: int(3000, 0, 65535),
+      host: str('127.0.0.1', { minLength: 1 }),
       sharePort: bool(false),
       mountPath: str('/chatai'),
       publicUrl: str('', { anyOf: [{ maxLength: 0 }, { pattern: '^https?://' }] }),

@@ -12,7 +12,7 @@ import type { ConfigService, EventBus, JSONSchema, Logger, Store } from '../type
 import type { Detail } from '../validate.ts';
 import { checkConfig, defaultConfig } from './check.ts';
 import { openHistory, type ConfigSource, type ConfigVersion } from './history.ts';
-import { FORBIDDEN_MESSAGE, changedPaths, deepMerge, expandDotted, findForbiddenKey, getAt, isPlainObject, pathProblem, unsetAt, type JsonObject } from './paths.ts';
+import { FORBIDDEN_MESSAGE, changedPaths, deepFreeze, deepMerge, expandDotted, findForbiddenKey, getAt, isPlainObject, pathProblem, unsetAt, type JsonObject } from './paths.ts';
 import { CONFIG_SCHEMA, SECTIONS } from './schema.ts';
 import { watchFile, type FileWatch } from './watch.ts';
 import { parseYaml, toYaml } from './yaml.ts';
@@ -120,7 +120,7 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
   };
 
   const accept = async (value: JsonObject, paths: string[], source: ConfigSource) => {
-    current = value;
+    current = deepFreeze(value);
     version = (await history.record({ source, paths, config: value })).version;
     notify(paths, source);
   };
@@ -169,10 +169,10 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
   version = versions[0]?.version ?? 0;
   const checked = checkConfig(onDisk);
   if (checked.ok) {
-    current = checked.value;
+    current = deepFreeze(checked.value);
   } else {
     const fallback = versions.map((v) => checkConfig(v.config)).find((r) => r.ok);
-    current = fallback?.ok ? fallback.value : defaultConfig();
+    current = deepFreeze(fallback?.ok ? fallback.value : defaultConfig());
     log.error(
       `config: ${file} is invalid (${describe(checked.errors)}); running with the last valid configuration. ` +
         'The file is left as it is until the next accepted change.',
@@ -198,6 +198,7 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     file,
     schema: CONFIG_SCHEMA,
     sections: SECTIONS,
+    // Frozen: a module that changed what it read would bypass validation, history and listeners.
     get<T>(path?: string): T {
       return (path ? getAt(current, path) : current) as T;
     },

@@ -77,6 +77,15 @@ describe('config service', () => {
       expect(await readFile(file, 'utf8')).to.equal(text);
     });
 
+    it('hands out a frozen configuration, so a reader cannot change it behind the service', async () => {
+      const { config } = await start();
+      const trigger = config.get<{ prefixes: string[] }>('trigger');
+      expect(() => trigger.prefixes.push('#sneaky')).to.throw(TypeError);
+      expect(config.get('trigger.prefixes')).to.deep.equal(['#chat']);
+      await config.update({ 'trigger.keywords': ['a'] });
+      expect(Object.isFrozen(config.get('trigger.keywords'))).to.equal(true);
+    });
+
     it('keeps secrets out: the schema refuses them', async () => {
       const { config } = await start();
       const err = await rejection(config.update({ web: { jwtSecret: 'x' } }));
