@@ -117,7 +117,7 @@ describe('/api/skills', () => {
 
   it('POST /reload reports the counts', async () => {
     const res = await s.request('POST', '/api/skills/reload');
-    expect(res.body.data).to.deep.equal({ success: true, count: 9, enabled: 9, builtin: 9, mcp: 0 });
+    expect(res.body.data).to.deep.equal({ success: true, count: 9, enabled: 9, builtin: 9, custom: 0, mcp: 0 });
   });
 
   it('GET /mcp/servers lists the built-in pseudo server without the mcp module', async () => {
