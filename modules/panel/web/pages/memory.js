@@ -1,5 +1,5 @@
 // Memory: users with memories, a user's memories (add, edit, delete) and search.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html, Button, Empty, ErrorNote, Loaded, Section, SelectField, TextField, confirmed, detailsByField, fmtTime, useAction, useLoad } from '../lib/ui.js';
 import { del, get, post, put } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -59,37 +59,43 @@ function AddMemory({ userId, labels, onAdded }) {
   </form>`;
 }
 
-function UserMemories({ userId, labels, onChanged }) {
-  const list = useLoad(() => get(`memories/user/${encodeURIComponent(userId)}?format=list`), [userId]);
-  const changed = () => (list.reload(), onChanged());
+function UserMemories({ userId, labels, version, onChanged }) {
+  const list = useLoad(() => get(`memories/user/${encodeURIComponent(userId)}?format=list`), [userId, version]);
   const clear = useAction();
-  const clearAll = () => confirmed(t('Delete every memory of {id}?', { id: userId })) && clear.run(async () => (await del(`memories/user/${encodeURIComponent(userId)}`), changed()));
+  const clearAll = () => confirmed(t('Delete every memory of {id}?', { id: userId })) && clear.run(async () => (await del(`memories/user/${encodeURIComponent(userId)}`), onChanged()));
   return html`<${Section} title=${t('Memories of {id}', { id: userId })} actions=${html`<${Button} class="danger" busy=${clear.busy} onClick=${clearAll}>${t('Delete all')}</${Button}>`}>
     <${ErrorNote} error=${clear.error} />
     <${Loaded} state=${list} label=${t('Memories')}>${(items) =>
-      items.length ? html`<ul class="list">${items.map((m) => html`<${MemoryItem} key=${m.id + m.updatedAt} memory=${m} labels=${labels} onChanged=${changed} />`)}</ul>` : html`<${Empty} text=${t('No memories.')} />`}</${Loaded}>
+      items.length ? html`<ul class="list">${items.map((m) => html`<${MemoryItem} key=${m.id + m.updatedAt} memory=${m} labels=${labels} onChanged=${onChanged} />`)}</ul>` : html`<${Empty} text=${t('No memories.')} />`}</${Loaded}>
     <h3>${t('Add memory')}</h3>
-    <${AddMemory} userId=${userId} labels=${labels} onAdded=${changed} />
+    <${AddMemory} userId=${userId} labels=${labels} onAdded=${onChanged} />
   </${Section}>`;
 }
 
-function Search({ labels, onChanged }) {
+function Search({ labels, version, onChanged }) {
   const [query, setQuery] = useState('');
+  const [searched, setSearched] = useState('');
   const [results, setResults] = useState(null);
   const action = useAction();
+  const run = (q) => action.run(async () => {
+    const found = await get(`memories/search?query=${encodeURIComponent(q)}`);
+    setResults(Array.isArray(found) ? found : found.results ?? found.memories ?? []);
+  });
   const search = (e) => {
-    e?.preventDefault();
-    action.run(async () => {
-      const found = await get(`memories/search?query=${encodeURIComponent(query)}`);
-      setResults(Array.isArray(found) ? found : found.results ?? found.memories ?? []);
-    });
+    e.preventDefault();
+    setSearched(query);
+    run(query);
   };
+  // Results follow changes made anywhere on the page.
+  useEffect(() => {
+    if (searched) run(searched);
+  }, [version]);
   return html`<form onSubmit=${search} role="search" class="actions">
       <${TextField} label=${t('Search memories')} value=${query} onValue=${setQuery} type="search" name="query" />
       <${Button} type="submit" busy=${action.busy}>${t('Search')}</${Button}>
     </form>
     <${ErrorNote} error=${action.error} label=${t('Search failed')} />
-    ${results ? (results.length ? html`<ul class="list">${results.map((m) => html`<${MemoryItem} key=${m.id + m.updatedAt} memory=${m} labels=${labels} onChanged=${() => (search(), onChanged())} />`)}</ul>` : html`<${Empty} text=${t('No match.')} />`) : null}`;
+    ${results ? (results.length ? html`<ul class="list search-results">${results.map((m) => html`<${MemoryItem} key=${m.id + m.updatedAt} memory=${m} labels=${labels} onChanged=${onChanged} />`)}</ul>` : html`<${Empty} text=${t('No match.')} />`) : null}`;
 }
 
 export default function MemoryPage() {
@@ -97,9 +103,15 @@ export default function MemoryPage() {
   const categories = useLoad(() => get('memories/categories'));
   const [picked, setPicked] = useState(null);
   const [newUser, setNewUser] = useState('');
+  // Bumped by any change, so the user list, the user's memories and the search results agree.
+  const [version, setVersion] = useState(0);
+  const changed = () => {
+    setVersion((n) => n + 1);
+    users.reload();
+  };
   const labels = categories.data?.labels;
   return html`<h1>${t('Memory')}</h1>
-    <${Section} title=${t('Search')}><${Search} labels=${labels} onChanged=${users.reload} /></${Section}>
+    <${Section} title=${t('Search')}><${Search} labels=${labels} version=${version} onChanged=${changed} /></${Section}>
     <div class="cols">
       <${Section} title=${t('Users')}>
         <${Loaded} state=${users} label=${t('Users')}>${(list) =>
@@ -112,6 +124,6 @@ export default function MemoryPage() {
           <button type="submit">${t('Open')}</button>
         </form>
       </${Section}>
-      <div>${picked ? html`<${UserMemories} key=${picked} userId=${picked} labels=${labels} onChanged=${users.reload} />` : html`<p class="muted">${t('Pick a user.')}</p>`}</div>
+      <div>${picked ? html`<${UserMemories} key=${picked} userId=${picked} labels=${labels} version=${version} onChanged=${changed} />` : html`<p class="muted">${t('Pick a user.')}</p>`}</div>
     </div>`;
 }
