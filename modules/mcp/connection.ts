@@ -2,18 +2,14 @@
  * One MCP server: its client connection, what it offers (tools, resources, prompts), its tools in
  * the kernel registry while connected, and reconnection with back-off when it goes away uninvited.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
 import { HttpError } from '../../kernel/index.ts';
 import type { Logger, ToolContext, ToolRegistry } from '../../kernel/index.ts';
 import { connectError, requestError, timeoutError } from './mcp-errors.ts';
 import { ProcessGroupTransport } from './process-transport.ts';
+import { loadSdk, type Sdk } from './sdk.ts';
 import type { ServerConfig } from './server-config.ts';
 import { registerTools, type McpTool } from './tool-bridge.ts';
 import { createTransport } from './transports.ts';
@@ -101,8 +97,17 @@ export class ServerConnection {
     const { timeout } = this.config;
     this.status = 'connecting';
     this.error = undefined;
-    const transport = createTransport(this.config, (line) => this.hooks.log.debug(`[${this.name}] ${line}`));
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    let sdk: Sdk;
+    try {
+      sdk = await loadSdk();
+    } catch (err) {
+      this.status = 'error';
+      this.error = `The MCP SDK could not be loaded: ${(err as Error).message}`;
+      throw connectError(this.name, err, timeout);
+    }
+    if (generation !== this.generation) throw cancelled(this.name);
+    const transport = createTransport(this.config, sdk, (line) => this.hooks.log.debug(`[${this.name}] ${line}`));
+    const client = new sdk.Client(CLIENT_INFO, { capabilities: {} });
     this.transport = transport;
     this.client = client;
     // Set before connecting, so that no close can slip by unnoticed; lost() ignores closes while connecting.
@@ -138,7 +143,7 @@ export class ServerConnection {
       await client.close().catch(() => {});
       throw cancelled(this.name);
     }
-    this.watchLists(client, generation);
+    this.watchLists(sdk, client, generation);
     Object.assign(this, lists);
     this.status = 'connected';
     this.connectedAt = Date.now();
@@ -159,7 +164,7 @@ export class ServerConnection {
   }
 
   /** Follows the server's list_changed notifications; a new tool list is re-registered and announced. */
-  private watchLists(client: Client, generation: number): void {
+  private watchLists({ types }: Sdk, client: Client, generation: number): void {
     const refresh = async () => {
       if (generation !== this.generation) return;
       let lists;
@@ -175,9 +180,9 @@ export class ServerConnection {
       this.registerTools();
       this.hooks.publish('tools-reloaded', { server: this.name, name: this.name, toolsCount: this.tools.length });
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh);
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh);
-    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh);
+    client.setNotificationHandler(types.ToolListChangedNotificationSchema, refresh);
+    client.setNotificationHandler(types.ResourceListChangedNotificationSchema, refresh);
+    client.setNotificationHandler(types.PromptListChangedNotificationSchema, refresh);
   }
 
   private schedulePing(client: Client, generation: number): void {
@@ -259,8 +264,9 @@ export class ServerConnection {
     this.error = undefined;
     this.reconnectAttempts = 0;
     // Tell a streamable HTTP server the session is over (bounded: it may be unreachable).
-    if (client && transport instanceof StreamableHTTPClientTransport) {
-      await Promise.race([transport.terminateSession().catch(() => {}), new Promise((resolve) => later(() => resolve(undefined), 1000))]);
+    if (client && transport && 'terminateSession' in transport) {
+      const session = (transport as StreamableHTTPClientTransport).terminateSession().catch(() => {});
+      await Promise.race([session, new Promise((resolve) => later(() => resolve(undefined), 1000))]);
     }
     await client?.close().catch(() => {});
   }

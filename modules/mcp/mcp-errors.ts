@@ -1,6 +1,17 @@
 /** Turns what the MCP client throws into the module's HTTP errors (API.md §8.2 codes). */
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { HttpError } from '../../kernel/index.ts';
+
+/** JSON-RPC / MCP error codes (the SDK's ErrorCode; not imported, so the SDK can load lazily). */
+const ErrorCode = { ConnectionClosed: -32000, RequestTimeout: -32001, MethodNotFound: -32601, InvalidParams: -32602, ResourceNotFound: -32002 };
+
+/** The SDK's McpError, recognised by shape. */
+interface McpError extends Error {
+  code: number;
+}
+
+function isMcpError(err: unknown): err is McpError {
+  return err instanceof Error && err.name === 'McpError' && typeof (err as McpError).code === 'number';
+}
 
 export function timeoutError(server: string, ms: number): HttpError {
   return new HttpError(504, 'TIMEOUT', `MCP server "${server}" did not answer within ${ms} ms`);
@@ -9,7 +20,7 @@ export function timeoutError(server: string, ms: number): HttpError {
 /** A failure while connecting: 504 TIMEOUT or 502 CONNECTION_FAILED, with a hint from the server's stderr. */
 export function connectError(server: string, err: unknown, ms: number, stderr = ''): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) return timeoutError(server, ms);
+  if (isMcpError(err) && err.code === ErrorCode.RequestTimeout) return timeoutError(server, ms);
   const reason = (err as Error)?.message ?? String(err);
   const hint = stderr.trim().split('\n').pop();
   const message = `Could not connect to MCP server "${server}": ${reason}${hint && !reason.includes(hint) ? ` (${hint.slice(0, 300)})` : ''}`;
@@ -28,9 +39,9 @@ function reasonOf(err: McpError): string {
  */
 export function requestError(server: string, err: unknown, ms: number, missing?: 'RESOURCE' | 'PROMPT'): HttpError {
   if (err instanceof HttpError) return err;
-  if (!(err instanceof McpError)) return new HttpError(502, 'CONNECTION_FAILED', `MCP server "${server}" failed: ${(err as Error)?.message ?? err}`);
+  if (!isMcpError(err)) return new HttpError(502, 'CONNECTION_FAILED', `MCP server "${server}" failed: ${(err as Error)?.message ?? err}`);
   const reason = reasonOf(err);
-  if (missing && (err.code === -32002 || (err.code === ErrorCode.InvalidParams && /not found/i.test(reason)))) {
+  if (missing && (err.code === ErrorCode.ResourceNotFound || (err.code === ErrorCode.InvalidParams && /not found/i.test(reason)))) {
     return new HttpError(404, `${missing}_NOT_FOUND`, reason);
   }
   switch (err.code) {

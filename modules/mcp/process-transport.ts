@@ -8,9 +8,10 @@
  * serializeMessage), so the wire format is exactly the official one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { ReadBuffer } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Sdk } from './sdk.ts';
 
 /** Variables a server inherits from us; its own `env` is laid over them (so PATH is kept). */
 const INHERITED_ENV = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'TMPDIR', 'NODE_EXTRA_CA_CERTS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
@@ -54,11 +55,16 @@ export class ProcessGroupTransport implements Transport {
   private child?: ChildProcess;
   /** The group id (the first child's pid): kept after the leader exits, its children may not have. */
   private group?: number;
-  private readonly buffer = new ReadBuffer();
+  private readonly buffer: ReadBuffer;
   private readonly stderrTail: string[] = [];
   private closing?: Promise<void>;
 
-  constructor(private readonly options: ProcessTransportOptions) {}
+  constructor(
+    private readonly options: ProcessTransportOptions,
+    private readonly framing: Pick<Sdk, 'ReadBuffer' | 'serializeMessage'>,
+  ) {
+    this.buffer = new framing.ReadBuffer();
+  }
 
   /** The pid of the server process (the leader of its group), while it runs. */
   get pid(): number | undefined {
@@ -132,7 +138,7 @@ export class ProcessGroupTransport implements Transport {
     return new Promise((resolve, reject) => {
       const stdin = this.child?.stdin;
       if (!stdin || stdin.destroyed) return reject(new Error('Not connected'));
-      if (stdin.write(serializeMessage(message))) resolve();
+      if (stdin.write(this.framing.serializeMessage(message))) resolve();
       else stdin.once('drain', resolve);
     });
   }
