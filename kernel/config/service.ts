@@ -68,6 +68,8 @@ export interface KernelConfigService extends ConfigService {
 }
 
 const invalid = (errors: Detail[]) => new HttpError(400, 'VALIDATION_ERROR', 'Invalid configuration', { details: errors });
+const describe = (errors: Detail[]) => errors.map((e) => `${e.path || '(root)'} ${e.message}`).join('; ');
+
 /** Refuses dotted paths with an empty segment or a prototype key, naming each. */
 function assertPaths(paths: string[]): void {
   const errors = paths.flatMap((path) => {
@@ -76,7 +78,6 @@ function assertPaths(paths: string[]): void {
   });
   if (errors.length) throw invalid(errors);
 }
-const describe = (errors: Detail[]) => errors.map((e) => `${e.path || '(root)'} ${e.message}`).join('; ');
 
 // The kernel creates one service per store; the config module finds it by its ctx.store until
 // ctx.config exposes the whole service (see the module).
@@ -183,11 +184,9 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     await collection.write(current);
     lastDisk = JSON.stringify(await collection.read());
   }
+  const editedWhileStopped = checked.ok && versions.length ? changedPaths(versions[0].config, current) : [];
   if (!versions.length) version = (await history.record({ source: 'initial', paths: [], config: current })).version;
-  else if (checked.ok && changedPaths(versions[0].config, current).length) {
-    // Edited while the server was stopped.
-    version = (await history.record({ source: 'file', paths: changedPaths(versions[0].config, current), config: current })).version;
-  }
+  else if (editedWhileStopped.length) version = (await history.record({ source: 'file', paths: editedWhileStopped, config: current })).version;
 
   let watcher: FileWatch | undefined;
   if (deps.watch !== false) {
