@@ -39,8 +39,8 @@ export interface FetchResult {
 class BlockedAddress extends Error {}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Headers the caller may not set: they belong to the connection or would confuse it. */
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-connection']);
+/** Headers the caller may not set: they belong to the connection, or (accept-encoding) would bring a body we cannot read. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-connection', 'accept-encoding']);
 /** Credentials that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 

@@ -92,13 +92,14 @@ describe('fetch tools (http_fetch, web_page_to_text)', () => {
       expect(value.contentType).to.match(/^text\/plain/);
     });
 
-    it('sends the method, headers and body it was given, but not a Host header', async () => {
-      const { value } = await callTool(s, 'http_fetch', { url: up.url('/echo'), method: 'POST', headers: { 'x-test': 'yes', host: 'evil.example' }, body: '{"a":1}' });
+    it('sends the method, headers and body it was given, but not Host or Accept-Encoding', async () => {
+      const { value } = await callTool(s, 'http_fetch', { url: up.url('/echo'), method: 'POST', headers: { 'x-test': 'yes', host: 'evil.example', 'Accept-Encoding': 'gzip' }, body: '{"a":1}' });
       const echo = JSON.parse(value.body);
       expect(echo.method).to.equal('POST');
       expect(echo.body).to.equal('{"a":1}');
       expect(echo.headers['x-test']).to.equal('yes');
       expect(echo.headers.host).to.equal(`127.0.0.1:${up.port}`);
+      expect(echo.headers['accept-encoding']).to.equal('identity');
     });
 
     it('follows redirects and reports them', async () => {
