@@ -122,10 +122,7 @@ export class McpService {
   }
 
   detail(name: string): Record<string, unknown> {
-    if (name === BUILTIN) {
-      const tools = this.builtinTools().map((t) => ({ name: t.name, registryName: t.name, description: t.description, inputSchema: t.inputSchema }));
-      return { ...this.list()[0], config: { type: BUILTIN }, tools, resources: [], prompts: [] };
-    }
+    if (name === BUILTIN) return { ...this.list()[0], config: { type: BUILTIN }, tools: this.tools(BUILTIN), resources: [], prompts: [] };
     const conn = this.find(name);
     return {
       ...summary(conn),
@@ -138,7 +135,8 @@ export class McpService {
   }
 
   tools(name: string): Array<Record<string, unknown>> {
-    return (this.detail(name).tools as Array<Record<string, unknown>>);
+    if (name !== BUILTIN) return toolsOf(this.find(name));
+    return this.builtinTools().map((t) => ({ name: t.name, registryName: t.name, description: t.description, inputSchema: t.inputSchema }));
   }
 
   resourcesOf(name: string): McpResource[] {
