@@ -78,8 +78,12 @@ export async function openJsTools(ctx: ModuleContext) {
   const install = async (name: string, source: string) => {
     const def = await evaluate(name, source, requireFrom);
     const previous = loaded.get(name);
+    const otherFile = [...loaded].some(([file, entry]) => file !== name && entry.toolName === def.name);
+    // A JS tool of this module's previous version (a hot reload) is replaced; any other tool is a conflict.
     const taken = ctx.tools.get(def.name);
-    if (taken && def.name !== previous?.toolName) throw new HttpError(409, 'TOOL_EXISTS', `A tool named "${def.name}" already exists`);
+    if (otherFile || (taken && !(taken.category === 'js' && taken.owner === ctx.name))) {
+      throw new HttpError(409, 'TOOL_EXISTS', `A tool named "${def.name}" already exists`);
+    }
     let release: () => void;
     try {
       release = ctx.tools.register({ ...def, category: 'js' });

@@ -17,7 +17,7 @@ export default {
 describe('JS tool files (/api/tools/js)', () => {
   let s: TestServer;
   before(async () => {
-    s = await startToolsKernel();
+    s = await startToolsKernel({ extra: ['system'] });
   });
   after(async () => {
     await s?.stop();
@@ -54,6 +54,17 @@ describe('JS tool files (/api/tools/js)', () => {
     expect((await s.request('POST', '/api/tools/js/reload')).body.data).to.deep.equal({ success: true, count: 2, failed: 0 });
   });
 
+  it('keeps JS and custom tools across a hot reload of the tools module', async () => {
+    await s.request('POST', '/api/tools/custom', { body: { name: 'twice', handler: 'return args.n * 2;', parameters: { type: 'object', properties: { n: { type: 'number' } } } } });
+    const reload = await s.request('POST', '/api/system/modules/tools/reload');
+    expect(reload.status, reload.text).to.equal(200);
+    expect((await callTool(s, 'word_count', { text: 'a b c' })).value.words).to.equal(3);
+    expect((await callTool(s, 'twice', { n: 21 })).value).to.equal(42);
+    const files = (await s.request('GET', '/api/tools/js')).body.data;
+    expect(files.every((f: { loaded: boolean }) => f.loaded), JSON.stringify(files)).to.equal(true);
+    await s.request('DELETE', '/api/tools/custom/twice');
+  });
+
   it('refuses a file that does not compile, does not load, has no run(), or takes a used name', async () => {
     for (const [source, status] of [
       ['export default {', 400],
@@ -62,6 +73,7 @@ describe('JS tool files (/api/tools/js)', () => {
       ['export default { name: "bad name", run() {} }', 400],
       ['export default { name: "calculate", run() {} }', 409],
       ['export default { name: "echo_tool", run() {} }', 409],
+      ['export default { name: "word_count", run() {} }', 409],
     ] as const) {
       const res = await s.request('PUT', '/api/tools/js/broken', { body: { source } });
       expect(res.status, `${source}: ${res.text}`).to.equal(status);
