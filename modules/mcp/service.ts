@@ -172,13 +172,27 @@ export class McpService {
   async add(name: string, config: ServerConfig): Promise<Record<string, unknown>> {
     if (RESERVED_NAMES.has(name)) throw new HttpError(409, 'SERVER_EXISTS', `"${name}" is a built-in pseudo server`);
     if (this.connections.has(name)) throw new HttpError(409, 'SERVER_EXISTS', `An MCP server named "${name}" already exists`);
-    await this.store.update((data) => {
-      data.servers[name] = config;
-    });
-    const conn = this.newConnection(name, config);
-    this.connections.set(name, conn);
+    const [conn] = await this.register([[name, config]]);
     if (config.enabled) await this.connectAnnounced(conn);
     return this.detail(name);
+  }
+
+  /**
+   * Takes the names before the first await (two concurrent adds of one name cannot both pass the
+   * check), then persists them; if the write fails, the names are released again.
+   */
+  private async register(entries: Array<[string, ServerConfig]>): Promise<ServerConnection[]> {
+    const conns = entries.map(([name, config]) => this.newConnection(name, config));
+    for (const conn of conns) this.connections.set(conn.name, conn);
+    try {
+      await this.store.update((data) => {
+        for (const [name, config] of entries) data.servers[name] = config;
+      });
+    } catch (err) {
+      for (const conn of conns) this.connections.delete(conn.name);
+      throw err;
+    }
+    return conns;
   }
 
   /** Replaces a server's config (masked values mean unchanged) and reconnects it. */
@@ -266,20 +280,14 @@ export class McpService {
         errors.push({ name, error: describe(err) });
       }
     }
-    if (accepted.length > 0) {
-      await this.store.update((data) => {
-        for (const [name, config] of accepted) data.servers[name] = config;
-      });
-    }
+    const conns = accepted.length > 0 ? await this.register(accepted) : [];
     await Promise.all(
-      accepted.map(async ([name, config]) => {
-        const conn = this.newConnection(name, config);
-        this.connections.set(name, conn);
-        if (!config.enabled) return;
+      conns.map(async (conn) => {
+        if (!conn.config.enabled) return;
         try {
           await this.connectAnnounced(conn);
         } catch (err) {
-          errors.push({ name, error: describe(err) });
+          errors.push({ name: conn.name, error: describe(err) });
         }
       }),
     );

@@ -81,6 +81,13 @@ describe('mcp module: registry management and bad input', function () {
       expect((await stored()).later).to.deep.include({ type: 'npm', package: '@scope/some-server', args: ['--api-key=abcdefghijklmnopqrstuvwxyz', '/srv'] });
     });
 
+    it('lets only one of two concurrent adds of one name through', async () => {
+      const body = { name: 'twin', command: 'x', enabled: false };
+      const statuses = (await Promise.all([1, 2, 3].map(() => s.request('POST', '/api/mcp/servers', { body })))).map((r) => r.status).sort();
+      expect(statuses).to.deep.equal([201, 409, 409]);
+      expect((await s.request('DELETE', '/api/mcp/servers/twin')).status).to.equal(200);
+    });
+
     it('refuses a duplicate name with 409 SERVER_EXISTS', async () => {
       const res = await s.request('POST', '/api/mcp/servers', { body: { name: 'later', command: 'x', enabled: false } });
       expect(res.status).to.equal(409);
