@@ -12,6 +12,7 @@ import { openCustomTools, type CustomTools } from './custom/custom-tools.ts';
 import { openJsTools, type JsTools } from './custom/js-tools.ts';
 import { callRoutes } from './routes/calls.ts';
 import { customRoutes } from './routes/custom.ts';
+import { docAliasRoutes } from './routes/doc-aliases.ts';
 import { jsRoutes } from './routes/js.ts';
 import { stateRoutes } from './routes/state.ts';
 
@@ -30,6 +31,7 @@ export default defineModule({
     stateRoutes(router, ctx);
     customRoutes(router, ctx, custom);
     jsRoutes(router, ctx, js);
+    docAliasRoutes(router, ctx);
     callRoutes(router, ctx, createCallLog(ctx));
   },
 });

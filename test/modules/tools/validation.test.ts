@@ -39,6 +39,13 @@ const TOOLS: Case[] = [
   ['GET', '/api/tools/logs?offset=-1', undefined, 400, 'VALIDATION_ERROR', 'query.offset'],
   ['GET', '/api/tools/logs?success=maybe', undefined, 400, 'VALIDATION_ERROR', 'query.success'],
   ['DELETE', '/api/tools/list', undefined, 405, 'METHOD_NOT_ALLOWED'],
+  ['POST', '/api/tools/calculate/execute', { args: 'x' }, 400, 'VALIDATION_ERROR', 'body.args'],
+  ['POST', '/api/tools/calculate/execute', { expression: '1' }, 400, 'VALIDATION_ERROR', 'body.expression'],
+  ['POST', '/api/tools/nope/execute', {}, 404, 'TOOL_NOT_FOUND'],
+  ['PUT', '/api/tools/calculate/toggle', {}, 400, 'VALIDATION_ERROR', 'body.enabled'],
+  ['PUT', '/api/tools/nope/toggle', { enabled: true }, 404, 'TOOL_NOT_FOUND'],
+  ['PUT', '/api/tools/category/utils/toggle', { enabled: 'no' }, 400, 'VALIDATION_ERROR', 'body.enabled'],
+  ['PUT', '/api/tools/category/nope/toggle', { enabled: true }, 404, 'CATEGORY_NOT_FOUND'],
 ];
 
 const SKILLS: Case[] = [
