@@ -53,6 +53,10 @@ export function unsetAt(data: JsonObject, path: string): boolean {
   const segments = splitPath(path);
   const last = segments.pop()!;
   const parent = segments.length ? getAt(data, segments.join('.')) : data;
+  if (Array.isArray(parent) && isIndex(last, parent) && Number(last) < parent.length) {
+    parent.splice(Number(last), 1);
+    return true;
+  }
   if (!isPlainObject(parent) || !Object.hasOwn(parent, last)) return false;
   delete parent[last];
   return true;
@@ -68,13 +72,23 @@ export function expandDotted(partial: JsonObject): JsonObject {
   return out;
 }
 
+const isIndex = (key: string, list: unknown[]) => /^(0|[1-9][0-9]*)$/.test(key) && Number(key) <= list.length;
+
+function mergeValue(current: Json | undefined, value: Json): Json {
+  if (isPlainObject(current) && isPlainObject(value)) return deepMerge(current, value);
+  // A dotted path through a list (`toolGroups.0.name`) arrives as an object keyed by indices.
+  if (Array.isArray(current) && isPlainObject(value) && Object.keys(value).every((k) => isIndex(k, current))) {
+    const copy = [...current];
+    for (const [key, inner] of Object.entries(value)) copy[Number(key)] = mergeValue(copy[Number(key)], inner);
+    return copy;
+  }
+  return value;
+}
+
 /** Merges `patch` into a copy of `base`: objects recursively, arrays and scalars replace. */
 export function deepMerge(base: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-  }
+  for (const [key, value] of Object.entries(patch)) out[key] = mergeValue(out[key], value);
   return out;
 }
 

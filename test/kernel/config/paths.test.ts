@@ -1,10 +1,20 @@
 import { expect } from 'chai';
-import { changedPaths, deepMerge, expandDotted, findForbiddenKey, getAt, pathProblem, unsetAt } from '../../../kernel/config/paths.ts';
+import { changedPaths, deepMerge, expandDotted, findForbiddenKey, getAt, pathProblem, unsetAt, type JsonObject } from '../../../kernel/config/paths.ts';
 
 describe('config paths', () => {
   it('deep-merges objects while arrays and scalars replace', () => {
     const merged = deepMerge({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { c: [3] }, d: null, e: { f: true } });
     expect(merged).to.deep.equal({ a: { b: 1, c: [3] }, d: null, e: { f: true } });
+  });
+
+  it('merges a dotted path through a list into that item only', () => {
+    const base: JsonObject = { groups: [{ name: 'a', tools: ['x'] }, { name: 'b' }] };
+    expect(deepMerge(base, expandDotted({ 'groups.0.name': 'z' }))).to.deep.equal({ groups: [{ name: 'z', tools: ['x'] }, { name: 'b' }] });
+    expect(deepMerge(base, expandDotted({ 'groups.2': { name: 'c' } })).groups).to.have.length(3);
+    expect(deepMerge(base, { groups: { 7: 'far' } })).to.deep.equal({ groups: { 7: 'far' } }); // not an item: replaces, and the schema refuses it
+    const list = { l: [1, 2, 3] };
+    expect(unsetAt(list, 'l.1')).to.equal(true);
+    expect(list).to.deep.equal({ l: [1, 3] });
   });
 
   it('expands dotted keys, later keys merging into earlier ones', () => {
