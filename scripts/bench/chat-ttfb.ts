@@ -38,7 +38,7 @@ async function timeToMarker(url: string, init: RequestInit, marker: string): Pro
 export async function run(): Promise<Figure[]> {
   const upstream = await startUpstream({ defaultReply: { chunks: ['Hello', ' there', '!'], delayMs: UPSTREAM_DELAY_MS } });
   // The modules on the chat path only: other modules add nothing to this path but start-up time.
-  const modules = await makeModulesDir({ real: ['auth', 'channels', 'chat', 'conversations', 'tools'] });
+  const modules = await makeModulesDir({ real: ['auth', 'channels', 'chat', 'conversations'] });
   const kernel = await startBenchKernel({ modulesDir: modules.dir });
   try {
     const created = await kernel.request('POST', '/api/channels', {

@@ -1,16 +1,12 @@
 import { expect } from 'chai';
-import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
 
-/** Only the modules these tests need: faster to start, and others' work in progress cannot interfere. */
-const MODULES = ['auth', 'channels', 'chat', 'conversations', 'presets', 'tools'];
 
 const KEY = 'sk-chat-SECRET-0000-1111-abcd';
 
 describe('POST /api/chat', () => {
   let s: TestServer;
-  let modules: ModulesDir;
   let up: Upstream;
   let backup: Upstream;
   const chat = (body: Record<string, unknown>) => s.request('POST', '/api/chat', { body });
@@ -20,10 +16,10 @@ describe('POST /api/chat', () => {
   };
 
   before(async () => {
-    modules = await makeModulesDir({ real: MODULES });
-    [s, up, backup] = await Promise.all([startServer({ modulesDir: modules.dir }), startUpstream(), startUpstream()]);
+    // Every module: this suite drives the real presets module and the built-in tools.
+    [s, up, backup] = await Promise.all([startServer(), startUpstream(), startUpstream()]);
   });
-  after(() => Promise.all([s?.stop(), up?.close(), backup?.close()]).then(() => modules?.cleanup()));
+  after(() => Promise.all([s?.stop(), up?.close(), backup?.close()]));
   beforeEach(() => {
     up.reset();
     backup.reset();

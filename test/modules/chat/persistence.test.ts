@@ -6,7 +6,7 @@ import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
 
 /** Only the modules these tests need: faster to start, and others' work in progress cannot interfere. */
-const MODULES = ['auth', 'channels', 'chat', 'conversations', 'tools'];
+const MODULES = ['auth', 'channels', 'chat', 'conversations'];
 
 describe('chat persistence across a restart', () => {
   let s: TestServer;
@@ -14,7 +14,7 @@ describe('chat persistence across a restart', () => {
   let up: Upstream;
 
   before(async () => {
-    modules = await makeModulesDir({ real: MODULES });
+    modules = await makeModulesDir({ real: MODULES, fixtures: ['chat-tool'] });
     [s, up] = await Promise.all([startServer({ modulesDir: modules.dir }), startUpstream()]);
     await s.request('POST', '/api/channels', {
       body: { id: 'oa', name: 'OA', adapterType: 'openai', baseUrl: up.baseUrl('openai'), apiKey: 'sk-persist-SECRET-0000-abcd', models: ['gpt-4o'] },
@@ -23,7 +23,7 @@ describe('chat persistence across a restart', () => {
   after(() => Promise.all([s?.stop(), up?.close()]).then(() => modules?.cleanup()));
 
   it('keeps the conversation, the channel and its usage after the server restarts', async () => {
-    up.enqueue({ toolCalls: [{ id: 't1', name: 'get_current_time', args: {} }] }, { text: 'Noted, Zed.' });
+    up.enqueue({ toolCalls: [{ id: 't1', name: 'fixture_clock', args: {} }] }, { text: 'Noted, Zed.' });
     expect((await s.request('POST', '/api/chat', { body: { message: 'My name is Zed', userId: 'zed' } })).status).to.equal(200);
     const files = await readdir(path.join(s.dataDir, 'conversations'));
     expect(files.length).to.be.greaterThan(0);

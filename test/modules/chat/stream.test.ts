@@ -5,7 +5,7 @@ import { startUpstream, type Protocol, type Upstream } from '../../support/upstr
 import { chatStream } from './sse-client.ts';
 
 /** Only the modules these tests need: faster to start, and others' work in progress cannot interfere. */
-const MODULES = ['auth', 'channels', 'chat', 'conversations', 'tools'];
+const MODULES = ['auth', 'channels', 'chat', 'conversations'];
 
 describe('POST /api/chat/stream', () => {
   let s: TestServer;
@@ -13,7 +13,7 @@ describe('POST /api/chat/stream', () => {
   let up: Upstream;
 
   before(async () => {
-    modules = await makeModulesDir({ real: MODULES });
+    modules = await makeModulesDir({ real: MODULES, fixtures: ['chat-tool'] });
     [s, up] = await Promise.all([startServer({ modulesDir: modules.dir }), startUpstream()]);
     const res = await s.request('POST', '/api/channels', {
       body: { id: 'oa', name: 'OA', adapterType: 'openai', baseUrl: up.baseUrl('openai'), apiKey: 'sk-stream-SECRET-1234-abcd', models: ['gpt-4o'] },
@@ -40,12 +40,12 @@ describe('POST /api/chat/stream', () => {
   });
 
   it('streams tool calls and their results between content', async () => {
-    up.enqueue({ toolCalls: [{ id: 'c9', name: 'get_current_time', args: {} }] }, { text: 'Done.' });
+    up.enqueue({ toolCalls: [{ id: 'c9', name: 'fixture_clock', args: {} }] }, { text: 'Done.' });
     const reply = await chatStream(s, { message: 'time?', userId: 'u2' });
     const events = reply.frames.map((f) => f.event).filter((e, i, all) => e !== 'content' || all[i - 1] !== 'content');
     expect(events).to.deep.equal(['start', 'tool_call', 'tool_result', 'content', 'end']);
-    expect(reply.frames[1].data).to.deep.include({ id: 'c9', name: 'get_current_time', args: {} });
-    expect(reply.frames[2].data).to.include({ id: 'c9', name: 'get_current_time', success: true });
+    expect(reply.frames[1].data).to.deep.include({ id: 'c9', name: 'fixture_clock', args: {} });
+    expect(reply.frames[2].data).to.include({ id: 'c9', name: 'fixture_clock', success: true });
     expect(reply.frames[2].data.result).to.include('timestamp');
   });
 
@@ -101,7 +101,7 @@ describe('POST /api/chat/stream', () => {
       await s.request('POST', '/api/channels', {
         body: { id: `ch-${protocol}`, name: protocol, adapterType: protocol, baseUrl: up.baseUrl(protocol), apiKey: 'sk-other-SECRET-9999-wxyz', models: [`${protocol}-model`] },
       });
-      up.enqueue({ toolCalls: [{ name: 'get_current_time', args: { timezone: 'UTC' } }] }, { chunks: ['Fine', ' thanks'] });
+      up.enqueue({ toolCalls: [{ name: 'fixture_clock', args: { zone: 'UTC' } }] }, { chunks: ['Fine', ' thanks'] });
       const reply = await chatStream(s, { message: 'hi', userId: `u-${protocol}`, model: `${protocol}-model` });
       expect(reply.frames.map((f) => f.event)).to.deep.equal(['start', 'tool_call', 'tool_result', 'content', 'content', 'end']);
       expect(up.requests.map((r) => r.protocol)).to.deep.equal([protocol, protocol]);
