@@ -5,6 +5,8 @@
  * same connections and duration for both; runs alternate kernel/bare/kernel/bare… so drift on a
  * shared machine hits both alike. The public health route (no token, no rate limit) is measured in
  * the same rounds, to tell the cost of the HTTP stack from the cost of auth and rate limiting.
+ * Beside it: the servers' CPU time per request (from /proc), which other load on the machine moves
+ * much less than requests/s.
  */
 import autocannon from 'autocannon';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { startChildServer } from './support/child-server.ts';
 import { startBenchKernel } from './support/kernel.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
+import { cpuMs } from './support/proc.ts';
 import { median, sum } from './support/stats.ts';
 
 const CONNECTIONS = 10;
@@ -26,12 +29,16 @@ interface Load {
   requests: number;
   seconds: number;
   failed: number;
+  /** CPU ms the server process used during the run. */
+  cpu: number;
 }
 
-async function load(url: string, seconds: number, headers: Record<string, string>): Promise<Load> {
+async function load(url: string, pid: number, seconds: number, headers: Record<string, string>): Promise<Load> {
+  const cpuBefore = await cpuMs(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  const cpu = (await cpuMs(pid)) - cpuBefore;
   // `errors` counts connection errors and timeouts; a 429 or 5xx is a non-2xx.
-  return { requests: result.requests.total, seconds: result.duration, failed: result.errors + result.non2xx };
+  return { requests: result.requests.total, seconds: result.duration, failed: result.errors + result.non2xx, cpu };
 }
 
 export async function run(): Promise<Figure[]> {
@@ -45,25 +52,30 @@ export async function run(): Promise<Figure[]> {
     const bare = await startChildServer(bareScript, { BARE_BODY: sample.text });
     try {
       const auth = { authorization: `Bearer ${kernel.token}` };
-      await load(statusUrl, WARMUP_SECONDS, auth);
-      await load(bare.url, WARMUP_SECONDS, {});
+      await load(statusUrl, kernel.pid(), WARMUP_SECONDS, auth);
+      await load(bare.url, bare.pid, WARMUP_SECONDS, {});
       const kernelRuns: Load[] = [];
       const healthRuns: Load[] = [];
       const bareRuns: Load[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        kernelRuns.push(await load(statusUrl, ROUND_SECONDS, auth));
-        healthRuns.push(await load(`${kernel.url}/api/system/health`, ROUND_SECONDS, {}));
-        bareRuns.push(await load(bare.url, ROUND_SECONDS, {}));
+        kernelRuns.push(await load(statusUrl, kernel.pid(), ROUND_SECONDS, auth));
+        healthRuns.push(await load(`${kernel.url}/api/system/health`, kernel.pid(), ROUND_SECONDS, {}));
+        bareRuns.push(await load(bare.url, bare.pid, ROUND_SECONDS, {}));
       }
       const rate = (r: Load) => r.requests / r.seconds;
       const ratio = (runs: Load[]) => median(runs.map((r, i) => rate(r) / rate(bareRuns[i])));
+      const cpuPerRequest = (runs: Load[]) => (sum(runs.map((r) => r.cpu)) / sum(runs.map((r) => r.requests))) * 1000;
       return [
         info('kernel: authenticated, rate-limited GET /api/system/status', median(kernelRuns.map(rate)), 'req/s', 0),
         info('kernel: public GET /api/system/health (no token, not rate-limited)', median(healthRuns.map(rate)), 'req/s', 0),
         info('bare node:http server, same JSON body as /status', median(bareRuns.map(rate)), 'req/s', 0),
         info('GET /api/system/health req/s ÷ bare node:http req/s', ratio(healthRuns), 'ratio'),
         target('GET /api/system/status req/s ÷ bare node:http req/s', ratio(kernelRuns), 'ratio', '≥', TARGET),
-        target('kernel responses that were not 2xx or failed (a tripped rate limit voids the ratio)', sum([...kernelRuns, ...healthRuns].map((r) => r.failed)), 'responses', '=', 0, 0),
+        info('server CPU per request: GET /api/system/status', cpuPerRequest(kernelRuns), 'µs', 0),
+        info('server CPU per request: GET /api/system/health', cpuPerRequest(healthRuns), 'µs', 0),
+        info('server CPU per request: bare node:http', cpuPerRequest(bareRuns), 'µs', 0),
+        info('status ÷ bare from CPU per request (bare µs ÷ kernel µs; little moved by other load)', cpuPerRequest(bareRuns) / cpuPerRequest(kernelRuns), 'ratio'),
+        target('kernel answers not 2xx or failed (a tripped rate limit would void the ratio)', sum([...kernelRuns, ...healthRuns].map((r) => r.failed)), 'responses', '=', 0, 0),
       ];
     } finally {
       await bare.stop();

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from '../../test/support/server.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
+import { cpuMs, rssMb } from './support/proc.ts';
 import { max, median } from './support/stats.ts';
 
 const STARTS = 3;
@@ -107,20 +108,6 @@ async function stop(started: Started, opts: { detached?: boolean } = {}): Promis
   }
 }
 
-/** User + system CPU time of a process, from /proc/<pid>/stat (clock ticks of 1/100 s, Linux's USER_HZ). */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime are fields 14 and 15 of the line
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(kb[1]) / 1024;
-}
-
 /** One start through npm itself; null when npm is not on PATH. */
 async function startThroughNpm(dataDir: string): Promise<number | null> {
   try {
@@ -164,9 +151,9 @@ export async function run(): Promise<Figure[]> {
       info('modules that failed to load', modules.failed?.length ?? 0, 'modules', 0),
       target(`\`${command.slice(1).join(' ')}\` → first 200 from /api/system/health, median of ${STARTS}`, median(times), 'ms', '≤', 1500, 0),
       info(`same, max of ${STARTS}`, max(times), 'ms', 0),
-      info('CPU time the server process had used at that first 200, median (esbuild\'s helper process not included)', median(cpu), 'ms', 0),
+      info('server CPU time used by that first 200, median (without esbuild\'s helper process)', median(cpu), 'ms', 0),
       info('same, first start on an empty data dir', first.ms, 'ms', 0),
-      ...(npmMs === null ? [] : [info('same through `npm start` itself (npm adds its own start-up)', npmMs, 'ms', 0)]),
+      ...(npmMs === null ? [] : [info('same through `npm start` itself (npm adds its own start)', npmMs, 'ms', 0)]),
     ];
   } finally {
     await rm(dataDir, { recursive: true, force: true });

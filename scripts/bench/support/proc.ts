@@ -1,0 +1,17 @@
+/** What Linux's /proc tells about a process: CPU time and resident memory. */
+import { readFile } from 'node:fs/promises';
+
+/** User + system CPU time of a process and all its threads, in ms (clock ticks of 1/100 s, Linux's USER_HZ). */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime are fields 14 and 15 of the line
+}
+
+/** Resident set size of a process, in MB. */
+export async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kb[1]) / 1024;
+}
