@@ -4,7 +4,7 @@
  * that is never put in `require.cache`. Re-importing ES modules instead would keep every old copy
  * alive and never re-run the files they import (nodejs/node#49442).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +29,9 @@ const ModuleClass = Module as unknown as {
  * Bundles and evaluates the module whose entry is `entry`. Imports that resolve into `kernelDir`
  * are served from the running kernel (`loadKernelFile`), so every module shares one kernel.
  */
-export async function bundleModule(entry: string, kernelDir: string, loadKernelFile: (file: string) => Promise<unknown>): Promise<Bundle> {
+export async function bundleModule(linkedEntry: string, kernelDir: string, loadKernelFile: (file: string) => Promise<unknown>): Promise<Bundle> {
+  // Through a symlinked folder, packages must still resolve from where the files really are.
+  const entry = await realpath(linkedEntry);
   const dir = path.dirname(entry);
   const kernelImports = new Set<string>();
   const result = await esbuild.build({
