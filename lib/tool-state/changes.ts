@@ -4,9 +4,9 @@
  * that `/api/skills/sse` reports it no matter where it came from (KERNEL.md §10 item 9).
  */
 import { notFound, type ModuleContext } from '../../kernel/index.ts';
-import { readKnownCategories, writeKnownCategories } from './known-categories.ts';
+import { knownCategories, type KnownCategories } from './known-categories.ts';
 import { rawToolSettings, readToolSettings, type ToolSettings } from './settings.ts';
-import { loadToolState, toolStats, type ToolState } from './view.ts';
+import { loadToolState, toolState, toolStats, type ToolState } from './view.ts';
 
 /** The settings a client reads and writes (`GET|PUT /api/tools/builtin/config`); null categories = all enabled. */
 export type PublicToolSettings = Omit<ToolSettings, 'enabledCategories'> & { enabledCategories: string[] | null };
@@ -17,14 +17,33 @@ export function publicSettings(settings: ToolSettings): PublicToolSettings {
 
 const union = (...lists: Array<readonly string[]>) => [...new Set(lists.flat())];
 
-async function save(ctx: ModuleContext, changes: Record<string, unknown>): Promise<void> {
-  // The whole section is written back, so a shallow or a deep merge by the config service both keep the rest.
-  await ctx.config.update({ builtinTools: { ...rawToolSettings(ctx.config), ...changes } });
+interface Change {
+  state: ToolState;
+  /** Categories seen when `enabledCategories` was last written (some may be absent now). */
+  known: string[];
+  /** Writes keys of `builtinTools`; the rest of the section is kept. */
+  save(changes: Record<string, unknown>): Promise<void>;
+  /** Records the categories that exist now (call whenever `enabledCategories` is written). */
+  rememberCategories(): void;
 }
 
-/** Records the categories that exist now, whenever `enabledCategories` is written. */
-async function rememberCategories(ctx: ModuleContext, state: ToolState): Promise<void> {
-  await writeKnownCategories(ctx.store, union(await readKnownCategories(ctx.store), state.categories.map((c) => c.key)));
+/** Runs one read-modify-write of the tool state, serialized with every other one (see known-categories.ts). */
+function change<R>(ctx: ModuleContext, fn: (change: Change) => Promise<R>): Promise<R> {
+  return knownCategories(ctx.store).update(async (draft: KnownCategories) => {
+    if (!Array.isArray(draft.known)) draft.known = [];
+    const state = toolState(ctx.tools.list(), readToolSettings(ctx.config), draft.known);
+    return fn({
+      state,
+      known: draft.known,
+      async save(changes) {
+        // The whole section is written back, so a shallow or a deep merge by the config service both keep the rest.
+        await ctx.config.update({ builtinTools: { ...rawToolSettings(ctx.config), ...changes } });
+      },
+      rememberCategories() {
+        draft.known = union(draft.known, state.categories.map((c) => c.key)).sort();
+      },
+    });
+  });
 }
 
 function counts(state: ToolState) {
@@ -39,33 +58,38 @@ function counts(state: ToolState) {
 }
 
 export async function toggleCategory(ctx: ModuleContext, key: string, enabled: boolean) {
-  const state = await loadToolState(ctx);
-  const keys = state.categories.map((c) => c.key);
-  if (!keys.includes(key)) throw notFound('CATEGORY_NOT_FOUND', `No tool category "${key}"`);
-  // Stored keys of categories that are absent right now (a disconnected MCP server) are kept.
-  const current = union(keys.filter(state.isCategoryEnabled), state.settings.enabledCategories ?? []);
-  const enabledCategories = enabled ? union(current, [key]) : current.filter((k) => k !== key);
-  await save(ctx, { enabledCategories });
-  await rememberCategories(ctx, state);
+  const enabledCategories = await change(ctx, async ({ state, save, rememberCategories }) => {
+    const keys = state.categories.map((c) => c.key);
+    if (!keys.includes(key)) throw notFound('CATEGORY_NOT_FOUND', `No tool category "${key}"`);
+    // Stored keys of categories that are absent right now (a disconnected MCP server) are kept.
+    const current = union(keys.filter(state.isCategoryEnabled), state.settings.enabledCategories ?? []);
+    const next = enabled ? union(current, [key]) : current.filter((k) => k !== key);
+    await save({ enabledCategories: next });
+    rememberCategories();
+    return next;
+  });
   ctx.events.publish('category-toggled', { category: key, enabled });
   return { success: true, category: key, enabled, enabledCategories };
 }
 
 export async function toggleTool(ctx: ModuleContext, name: string, enabled: boolean) {
-  const settings = readToolSettings(ctx.config);
-  if (!ctx.tools.get(name) && !settings.disabledTools.includes(name)) throw notFound('TOOL_NOT_FOUND', `No tool named "${name}"`);
-  const disabledTools = enabled ? settings.disabledTools.filter((n) => n !== name) : union(settings.disabledTools, [name]);
-  await save(ctx, { disabledTools });
+  const disabledTools = await change(ctx, async ({ state, save }) => {
+    const current = state.settings.disabledTools;
+    if (!ctx.tools.get(name) && !current.includes(name)) throw notFound('TOOL_NOT_FOUND', `No tool named "${name}"`);
+    const next = enabled ? current.filter((n) => n !== name) : union(current, [name]);
+    await save({ disabledTools: next });
+    return next;
+  });
   ctx.events.publish('tool-toggled', { tool: name, enabled });
   return { success: true, tool: name, enabled, disabledTools };
 }
 
 /** Master switch on, every category on, no tool disabled individually. */
 export async function enableAll(ctx: ModuleContext) {
-  const before = await loadToolState(ctx);
-  const known = await readKnownCategories(ctx.store);
-  await save(ctx, { enabled: true, enabledCategories: union(before.categories.map((c) => c.key), known, before.settings.enabledCategories ?? []), disabledTools: [] });
-  await rememberCategories(ctx, before);
+  await change(ctx, async ({ state, known, save, rememberCategories }) => {
+    await save({ enabled: true, enabledCategories: union(state.categories.map((c) => c.key), known, state.settings.enabledCategories ?? []), disabledTools: [] });
+    rememberCategories();
+  });
   const result = { success: true, enabledCount: toolStats(await loadToolState(ctx)).enabled };
   ctx.events.publish('tools-enabled-all', result);
   return result;
@@ -73,23 +97,26 @@ export async function enableAll(ctx: ModuleContext) {
 
 /** Every registered tool written into `disabledTools` (categories untouched, as in the original). */
 export async function disableAll(ctx: ModuleContext) {
-  const state = await loadToolState(ctx);
-  const names = state.tools.map((t) => t.name);
-  await save(ctx, { disabledTools: union(state.settings.disabledTools, names) });
-  const result = { success: true, disabledCount: names.length };
+  const disabledCount = await change(ctx, async ({ state, save }) => {
+    const names = state.tools.map((t) => t.name);
+    await save({ disabledTools: union(state.settings.disabledTools, names) });
+    return names.length;
+  });
+  const result = { success: true, disabledCount };
   ctx.events.publish('tools-disabled-all', result);
   return result;
 }
 
 /** Writes any of the `builtinTools` settings; omitted keys keep their value. */
 export async function updateSettings(ctx: ModuleContext, patch: Partial<PublicToolSettings>, reason: string) {
-  const before = await loadToolState(ctx);
-  const changes: Record<string, unknown> = { ...patch };
-  if (patch.fetch) changes.fetch = { ...before.settings.fetch, ...patch.fetch };
-  // null = every category: written as the full list, and categories added later count as enabled.
-  if (patch.enabledCategories === null) changes.enabledCategories = union(before.categories.map((c) => c.key), await readKnownCategories(ctx.store));
-  await save(ctx, changes);
-  if (patch.enabledCategories !== undefined) await rememberCategories(ctx, before);
+  await change(ctx, async ({ state, known, save, rememberCategories }) => {
+    const changes: Record<string, unknown> = { ...patch };
+    if (patch.fetch) changes.fetch = { ...state.settings.fetch, ...patch.fetch };
+    // null = every category: the full list is written, and categories added later count as enabled.
+    if (patch.enabledCategories === null) changes.enabledCategories = union(state.categories.map((c) => c.key), known);
+    await save(changes);
+    if (patch.enabledCategories !== undefined) rememberCategories();
+  });
   const after = await loadToolState(ctx);
   ctx.events.publish('tools-reloaded', { reason, ...counts(after) });
   return { success: true, config: publicSettings(after.settings) };
@@ -97,9 +124,13 @@ export async function updateSettings(ctx: ModuleContext, patch: Partial<PublicTo
 
 /** Flags or unflags one tool as dangerous. */
 export async function toggleDangerous(ctx: ModuleContext, name: string, isDangerous: boolean) {
-  const settings = readToolSettings(ctx.config);
-  const dangerousTools = isDangerous ? union(settings.dangerousTools, [name]) : settings.dangerousTools.filter((n) => n !== name);
-  await updateSettings(ctx, { dangerousTools }, 'dangerous');
+  const dangerousTools = await change(ctx, async ({ state, save }) => {
+    const current = state.settings.dangerousTools;
+    const next = isDangerous ? union(current, [name]) : current.filter((n) => n !== name);
+    await save({ dangerousTools: next });
+    return next;
+  });
+  ctx.events.publish('tools-reloaded', { reason: 'dangerous', ...counts(await loadToolState(ctx)) });
   return { success: true, toolName: name, isDangerous, dangerousTools };
 }
 

@@ -63,7 +63,6 @@ export async function openCustomTools(ctx: ModuleContext) {
     },
 
     async create(name: string, input: CustomToolInput): Promise<CustomToolDefinition> {
-      if (ctx.tools.get(name) || (await collection.read()).tools?.[name]) throw new HttpError(409, 'TOOL_EXISTS', `A tool named "${name}" already exists`);
       const def: CustomToolDefinition = {
         name,
         description: input.description ?? '',
@@ -72,14 +71,18 @@ export async function openCustomTools(ctx: ModuleContext) {
         custom: true,
         createdAt: new Date().toISOString(),
       };
-      register(def);
       try {
+        // Checked and registered inside the update, so two creations of one name cannot both succeed.
         await collection.update((data) => {
+          if (ctx.tools.get(name) || data.tools?.[name]) throw new HttpError(409, 'TOOL_EXISTS', `A tool named "${name}" already exists`);
+          register(def);
           data.tools = { ...data.tools, [name]: def };
         });
       } catch (err) {
-        releases.get(name)?.();
-        releases.delete(name);
+        if (!(err instanceof HttpError)) {
+          releases.get(name)?.();
+          releases.delete(name);
+        }
         throw err;
       }
       announce();

@@ -116,6 +116,15 @@ describe('tool state under /api/tools', () => {
       expect(stored.enabled).to.equal(true);
     });
 
+    it('concurrent toggles from both modules lose no update', async () => {
+      const names = ['calculate', 'date_add', 'date_diff', 'get_current_time', 'random_choice', 'random_number'];
+      const results = await Promise.all(names.map((name, i) => (i % 2
+        ? s.request('POST', '/api/tools/builtin/tool/toggle', { body: { toolName: name, enabled: false } })
+        : s.request('POST', `/api/skills/tools/${name}/toggle`, { body: { enabled: false } }))));
+      for (const res of results) expect(res.status, res.text).to.equal(200);
+      expect((await storedToolSettings(s)).disabledTools).to.have.members(names);
+    });
+
     it('the master switch turns every built-in tool off', async () => {
       await s.request('PUT', '/api/tools/builtin/config', { body: { enabled: false } });
       expect(await view('calculate')).to.include({ enabled: false, reason: 'built-in tools are switched off' });
