@@ -59,14 +59,14 @@ export async function connectToServer(dataDir: string): Promise<ConfigBackend | 
     return { success: response.ok, raw, ...(response.ok ? {} : { error: `HTTP ${response.status}`, code: 'HTTP_ERROR' }) };
   };
 
-  const { token } = await createLoginToken(dataDir, { kind: 'temporary' });
-  let login;
   try {
-    login = await call('POST', '/api/auth/login', { token });
+    await call('GET', '/api/system/health');
   } catch (err) {
     if (refused(err)) return null; // a stale server.json: the server is gone
     throw new CliError(`cannot reach the server at ${url}: ${(err as Error).message}`);
   }
+  const { token } = await createLoginToken(dataDir, { kind: 'temporary' });
+  const login = await call('POST', '/api/auth/login', { token });
   if (!login.success) throw new CliError(`the server at ${url} refused the login: ${login.error} (${login.code})`);
   const jwt = (login.data as { token: string }).token;
 
