@@ -1,7 +1,7 @@
 /**
  * The tool call log: every `tool-executed` event on the bus (from any module) becomes one record
- * in the store collection `tool-logs`, bounded to the last 1,000. Arguments and results are cut to
- * a preview so that one large result cannot make every later write slow.
+ * in the store (folder `tool-logs`), bounded to the last 1,000. Arguments and results are cut to a
+ * preview and records are kept in chunks, so a write's cost depends on neither.
  */
 import { randomBytes } from 'node:crypto';
 import type { KernelEvent, ModuleContext } from '../../kernel/index.ts';
@@ -59,25 +59,54 @@ function toEntry(event: KernelEvent): CallLogEntry {
   };
 }
 
+type Chunk = { entries: CallLogEntry[] };
+
+const DIR = 'tool-logs';
+const CHUNK_SIZE = 100;
+/** Full chunks kept besides the one being filled: always at least MAX_ENTRIES records on disk. */
+const KEEP_CHUNKS = MAX_ENTRIES / CHUNK_SIZE + 1;
+const CHUNK_NAME = /^\d{10}$/;
+
 export function createCallLog(ctx: ModuleContext) {
-  const collection = ctx.store.collection<{ entries: CallLogEntry[] }>('tool-logs', { entries: [] });
+  // Records are appended to chunks of 100 (`tool-logs/<number>`), so one write never rewrites the whole log.
+  const chunkName = (n: number) => `${DIR}/${String(n).padStart(10, '0')}`;
+  const chunk = (n: number) => ctx.store.collection<Chunk>(chunkName(n), { entries: [] });
+  const listChunks = async () => (await ctx.store.list(DIR)).filter((n) => CHUNK_NAME.test(n)).map(Number).sort((a, b) => a - b);
+  const numbers = listChunks();
   // The newest pending write: a read waits for it, so a call is in the log once its answer is sent.
-  let pending: Promise<unknown> = Promise.resolve();
+  let pending: Promise<unknown> = numbers;
+
+  const append = async (entry: CallLogEntry) => {
+    const chunks = await numbers;
+    let current = chunks.at(-1) ?? 0;
+    if (chunks.length === 0) chunks.push(current);
+    if ((await chunk(current).read()).entries.length >= CHUNK_SIZE) chunks.push(++current);
+    await chunk(current).update((data) => {
+      data.entries = [...(Array.isArray(data.entries) ? data.entries : []), entry];
+    });
+    while (chunks.length > KEEP_CHUNKS) await ctx.store.remove(chunkName(chunks.shift()!));
+  };
 
   ctx.events.subscribe((event) => {
     if (event.type !== 'tool-executed' || typeof event.toolName !== 'string') return;
     const entry = toEntry(event);
-    pending = collection
-      .update((data) => {
-        data.entries = [...(Array.isArray(data.entries) ? data.entries : []), entry].slice(-MAX_ENTRIES);
-      })
+    pending = pending
+      .then(() => append(entry))
       .catch((err) => ctx.log.error('could not record a tool call', { error: (err as Error).message }));
   });
 
+  /** The last MAX_ENTRIES records, oldest first (without waiting for pending writes). */
+  const readAll = async () => {
+    const all: CallLogEntry[] = [];
+    for (const n of await numbers) {
+      const data = await chunk(n).read();
+      if (Array.isArray(data.entries)) all.push(...data.entries);
+    }
+    return all.slice(-MAX_ENTRIES);
+  };
   const entries = async () => {
     await pending;
-    const data = await collection.read();
-    return Array.isArray(data.entries) ? data.entries : [];
+    return readAll();
   };
 
   return {
@@ -98,12 +127,15 @@ export function createCallLog(ctx: ModuleContext) {
       return { total: all.length, failed: all.filter((e) => !e.success).length };
     },
     async clear(): Promise<number> {
-      await pending;
-      return collection.update((data) => {
-        const cleared = Array.isArray(data.entries) ? data.entries.length : 0;
-        data.entries = [];
+      const run = async () => {
+        const cleared = (await readAll()).length;
+        const chunks = await numbers;
+        for (const n of chunks.splice(0)) await ctx.store.remove(chunkName(n));
         return cleared;
-      });
+      };
+      const result = pending.then(run);
+      pending = result.catch(() => undefined);
+      return result;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestServer } from '../../support/server.ts';
@@ -15,7 +15,11 @@ describe('tool call logs (/api/tools/logs) and stats', () => {
       id: `old-${i}`, timestamp: i, toolName: 'old_tool', request: {}, response: null, success: true, error: null,
       duration: 1, userId: 'master', groupId: null, source: 'builtin', caller: 'tools',
     }));
-    await writeFile(path.join(dataDir, 'tool-logs.json'), JSON.stringify({ entries }));
+    await mkdir(path.join(dataDir, 'tool-logs'));
+    for (let chunk = 0; chunk < 10; chunk++) {
+      const file = path.join(dataDir, 'tool-logs', `${String(chunk + 7).padStart(10, '0')}.json`);
+      await writeFile(file, JSON.stringify({ entries: entries.slice(chunk * 100, chunk * 100 + 100) }));
+    }
     s = await startToolsKernel({ dataDir });
   });
   after(async () => {
@@ -23,19 +27,28 @@ describe('tool call logs (/api/tools/logs) and stats', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps only the last 1,000 records', async () => {
+  const chunkFiles = async () => (await readdir(path.join(dataDir, 'tool-logs'))).filter((f) => f.endsWith('.json')).sort();
+
+  it('keeps only the last 1,000 records, in chunks of 100 on disk', async () => {
     await callTool(s, 'calculate', { expression: '1+1' });
     const res = await s.request('GET', '/api/tools/logs?limit=1000');
     expect(res.body.data.total).to.equal(1000);
     expect(res.body.data.logs[0].toolName).to.equal('calculate');
     expect(res.body.data.logs.at(-1).id).to.equal('old-1');
+    expect(await chunkFiles()).to.have.length(11);
+    // 99 more calls fill the new chunk; the next one starts another, and the oldest chunk goes.
+    for (let i = 0; i < 100; i++) await callTool(s, 'random_number');
+    expect((await s.request('GET', '/api/tools/logs?limit=1')).body.data.total).to.equal(1000);
+    const files = await chunkFiles();
+    expect(files).to.have.length(11);
+    expect(files[0]).to.equal('0000000008.json');
   });
 
   it('DELETE clears the records, on disk too', async () => {
     const res = await s.request('DELETE', '/api/tools/logs');
     expect(res.body.data).to.deep.equal({ success: true, cleared: 1000 });
     expect((await s.request('GET', '/api/tools/logs')).body.data.total).to.equal(0);
-    expect(JSON.parse(await readFile(path.join(dataDir, 'tool-logs.json'), 'utf8'))).to.deep.equal({ entries: [] });
+    expect(await chunkFiles()).to.deep.equal([]);
   });
 
   it('records each call, newest first, with request, response, success, error and caller', async () => {
