@@ -33,6 +33,9 @@ const VENDOR = [
   { pkg: 'htm', file: 'dist/htm.mjs', specifier: 'htm' },
 ];
 
+/** The shell's own modules and the landing page, preloaded by the page (the form builder only serves other pages). */
+const PRELOAD = /^\/assets\/(app|lib\/(?!schema-form)[\w-]+|pages\/dashboard)\.js$/;
+
 const REVALIDATE = 'no-cache';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -86,7 +89,12 @@ export function loadAssets(moduleDir: string): Asset[] {
     .filter((f) => f !== 'index.html')
     .map((f) => asset(`/assets/${f}`, f, readFileSync(path.join(webDir, f)), REVALIDATE, `Panel file ${f}`));
   const importMap = JSON.stringify({ imports: vendor.imports });
-  const html = readFileSync(path.join(webDir, 'index.html'), 'utf8').replace('<!--importmap-->', `<script type="importmap">${importMap}</script>`);
+  // Preloading the shell's whole import graph (and the landing page) turns a waterfall of
+  // module requests into one parallel round.
+  const preload = [...Object.values(vendor.imports), ...own.filter((a) => PRELOAD.test(a.path)).map((a) => `.${a.path}`)]
+    .map((href) => `<link rel="modulepreload" href="${href}">`)
+    .join('\n');
+  const html = readFileSync(path.join(webDir, 'index.html'), 'utf8').replace('<!--importmap-->', `<script type="importmap">${importMap}</script>\n${preload}`);
   const page = asset('/', 'index.html', Buffer.from(html), REVALIDATE, 'Web panel');
   return [page, ...own, ...vendor.assets];
 }

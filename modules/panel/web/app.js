@@ -26,6 +26,15 @@ function parseHash() {
   return { page: parts[0] || '', rest: parts.slice(1) };
 }
 
+/** Page modules already loaded, so that showing one again (or the first one) takes no extra render. */
+const loadedPages = new Map();
+const loadPage = (entry) => entry.load().then((m) => (loadedPages.set(entry, m), m));
+
+// Ask who is logged in and fetch the page asked for at once, both before the first render.
+const whoAmI = get('auth/verify');
+const firstPage = PAGES.find((p) => p.path === parseHash().page);
+if (firstPage) loadPage(firstPage).catch(() => {});
+
 function useHash() {
   const [route, setRoute] = useState(parseHash);
   useEffect(() => {
@@ -62,13 +71,12 @@ function LoggedOut({ error }) {
 
 /** Loads a page module and renders its default export. */
 function PageHost({ entry, route, user }) {
-  const [mod, setMod] = useState(null);
+  const [mod, setMod] = useState(() => loadedPages.get(entry) ?? null);
   const [error, setError] = useState(null);
   useEffect(() => {
+    if (mod) return;
     let live = true;
-    setMod(null);
-    setError(null);
-    entry.load().then((m) => live && setMod(m), (e) => live && setError(e));
+    loadPage(entry).then((m) => live && setMod(m), (e) => live && setError(e));
     return () => (live = false);
   }, [entry]);
   if (error) return html`<${ErrorNote} error=${error} />`;
@@ -111,7 +119,7 @@ function App() {
   useEffect(() => onLang(() => setLangTick((n) => n + 1)), []);
   useEffect(() => {
     setUnauthorizedHandler((error) => setSession({ user: null, error }));
-    get('auth/verify').then(
+    whoAmI.then(
       (user) => setSession({ user }),
       (error) => setSession({ user: null, error }),
     );

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
+import { createLoginToken } from '../../../kernel/auth/login-tokens.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
 import { launchBrowser, screenshot, type PanelBrowser } from './browser.ts';
@@ -260,6 +263,34 @@ describe('web panel in a browser', function () {
       await zh.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     } finally {
       await zh.context.close();
+    }
+  });
+
+  it('works behind a reverse proxy under a sub-path', async () => {
+    // A proxy that serves the panel at /chatai/ and strips that prefix, like nginx `location /chatai/`.
+    const proxy = http.createServer((req, res) => {
+      if (!req.url!.startsWith('/chatai/')) return void res.writeHead(404).end();
+      const target = new URL(req.url!.slice('/chatai'.length), s.url);
+      const forward = http.request(target, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+    const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/chatai/`;
+    const viaProxy = await b.browser.newContext();
+    try {
+      const p = await viaProxy.newPage();
+      const { token } = await createLoginToken(s.dataDir, { kind: 'temporary' });
+      await p.goto(`${base}login?token=${token}`);
+      await p.waitForURL(base);
+      await p.locator('tr[data-module="panel"]').waitFor();
+      await p.goto(`${base}#/presets`);
+      await p.locator('tr[data-preset="builtin_assistant"]').waitFor();
+    } finally {
+      await viaProxy.close();
+      await new Promise((ok) => proxy.close(ok));
     }
   });
 

@@ -7,9 +7,9 @@ import { t } from '../lib/i18n.js';
 
 function Entry({ entry }) {
   if (entry.kind === 'user') return html`<div class="msg user">${entry.text}</div>`;
-  if (entry.kind === 'tool_call') return html`<div class="msg tool" data-kind="tool-call">🔧 ${t('Tool call')}: <code>${entry.name}</code> <code>${JSON.stringify(entry.args)}</code></div>`;
+  if (entry.kind === 'tool_call') return html`<div class="msg tool" data-kind="tool-call">${t('Tool call')}: <code>${entry.name}</code> <code>${JSON.stringify(entry.args)}</code></div>`;
   if (entry.kind === 'tool_result') {
-    return html`<div class="msg tool" data-kind="tool-result">↩ ${t('Tool result')} <code>${entry.name}</code> ${entry.success ? '' : html`<span class="badge bad">${t('failed')}</span>`}
+    return html`<div class="msg tool" data-kind="tool-result">${t('Tool result')} <code>${entry.name}</code> ${entry.success ? '' : html`<span class="badge bad">${t('failed')}</span>`}
       <pre>${typeof entry.result === 'string' ? entry.result : JSON.stringify(entry.result, null, 2)}</pre></div>`;
   }
   if (entry.kind === 'error') return html`<${ErrorNote} error=${entry.error} label=${t('Chat failed')} />`;
