@@ -25,7 +25,7 @@ function toResult(value: unknown): ToolResult {
 
 export interface KernelToolRegistry {
   /** The registry as a module sees it: registrations are recorded as owned by `owner`. */
-  forOwner(owner: string, track: (release: () => void) => void): ToolRegistry;
+  forOwner(owner: string, track: (release: () => void) => () => void): ToolRegistry;
 }
 
 export function createToolRegistry(): KernelToolRegistry {
@@ -64,8 +64,7 @@ export function createToolRegistry(): KernelToolRegistry {
             tools.delete(tool.name);
             ajv.removeSchema(schema);
           };
-          track(release);
-          return release;
+          return track(release);
         },
         list: () => [...tools.values()].map(describe),
         get: (name) => {

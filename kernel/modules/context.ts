@@ -51,16 +51,20 @@ export function createModuleContext(
   module: { name: string; prefix: string; dir: string; options: Record<string, unknown> },
   services: KernelServices,
 ): ContextHandle {
-  const disposers: Array<{ what: string; fn: () => unknown }> = [];
+  // A Set, so that what a module releases itself (a fired timer, a closed stream) leaves it again.
+  const disposers = new Set<{ what: string; fn: () => unknown }>();
   let disposed = false;
   const log = createLogger(`module:${module.name}`, services.logLevel);
   const validator = createValidator();
-  const track = (what: string, fn: () => unknown) => {
-    if (disposed) {
-      void Promise.resolve().then(fn);
-      return;
-    }
-    disposers.push({ what, fn });
+  /** Records `fn` to run at unload; returns `fn` wrapped so that calling it early also forgets it. */
+  const track = <F extends () => unknown>(what: string, fn: F): (() => void) => {
+    const entry = { what, fn };
+    if (disposed) void Promise.resolve().then(fn);
+    else disposers.add(entry);
+    return () => {
+      disposers.delete(entry);
+      fn();
+    };
   };
 
   const ctx: ModuleContext = {
@@ -76,17 +80,13 @@ export function createModuleContext(
       get: (p) => services.config.get(p),
       update: (partial) => services.config.update(partial),
       onChange(listener) {
-        const off = services.config.onChange(listener);
-        track('config listener', off);
-        return off;
+        return track('config listener', services.config.onChange(listener));
       },
     },
     events: {
       publish: (type, payload) => services.events.publish(type, payload),
       subscribe(listener) {
-        const off = services.events.subscribe(listener);
-        track('event listener', off);
-        return off;
+        return track('event listener', services.events.subscribe(listener));
       },
     },
     tools: services.tools.forOwner(module.name, (release) => track('tool', release)),
@@ -94,12 +94,16 @@ export function createModuleContext(
     compile: (schema, where) => validator.compile(schema, where),
     sse(c: Context) {
       const stream = openSse(c);
-      track('SSE stream', () => stream.close());
+      const release = track('SSE stream', () => stream.close());
+      stream.onClose(release);
       return stream;
     },
     setTimeout(fn, ms) {
-      const timer = setTimeout(fn, ms);
-      track('timer', () => clearTimeout(timer));
+      const timer = setTimeout(() => {
+        release();
+        fn();
+      }, ms);
+      const release = track('timer', () => clearTimeout(timer));
       return timer;
     },
     setInterval(fn, ms) {
@@ -117,7 +121,9 @@ export function createModuleContext(
     async dispose() {
       if (disposed) return;
       disposed = true;
-      for (const { what, fn } of disposers.splice(0).reverse()) {
+      const all = [...disposers].reverse();
+      disposers.clear();
+      for (const { what, fn } of all) {
         await withTimeout(`module "${module.name}": releasing ${what}`, fn, DISPOSE_TIMEOUT_MS, log);
       }
     },
