@@ -15,8 +15,8 @@ export interface Execution {
   duration: number;
 }
 
-/** The payload of the `tool-executed` event. */
-export interface ToolExecutedEvent {
+/** The payload of the `tool-executed` event (the tools module records it, skills SSE forwards a summary). */
+interface ToolExecutedEvent {
   toolName: string;
   success: boolean;
   duration: number;

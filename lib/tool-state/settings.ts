@@ -27,7 +27,7 @@ export interface ToolSettings {
   fetch: FetchSettings;
 }
 
-export const FETCH_DEFAULTS: FetchSettings = { allowPrivateNetwork: false, allowedHosts: [], maxBytes: 1024 * 1024, timeoutMs: 10_000, maxRedirects: 5 };
+const FETCH_DEFAULTS: FetchSettings = { allowPrivateNetwork: false, allowedHosts: [], maxBytes: 1024 * 1024, timeoutMs: 10_000, maxRedirects: 5 };
 
 const DEFAULTS: Omit<ToolSettings, 'fetch'> = {
   enabled: true,

@@ -73,7 +73,7 @@ export function toolState(registered: RegisteredTool[], settings: ToolSettings, 
 }
 
 /** Categories of tools defined through the API; like the original, the master switch and allowedTools leave them alone. */
-export const USER_CATEGORIES = ['custom', 'js'];
+const USER_CATEGORIES = ['custom', 'js'];
 
 function viewOf(tool: RegisteredTool, settings: ToolSettings, isCategoryEnabled: (key: string) => boolean): ToolView {
   const mcp = tool.category.startsWith('mcp:');
