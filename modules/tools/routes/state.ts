@@ -49,10 +49,10 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = (await loadToolState(ctx)).tools;
   });
 
-  const effective = v({ summary: 'List the built-in tools that are enabled (master switch, categories, disabledTools applied)' });
+  const effective = v({ summary: 'List the enabled built-in, custom and JS tools (master switch, categories, disabledTools applied)' });
   for (const path of ['/builtin', '/builtin/list']) {
     router.get(path, effective, async (c) => {
-      c.body = (await loadToolState(ctx)).tools.filter((t) => t.enabled && t.source === 'builtin');
+      c.body = (await loadToolState(ctx)).tools.filter((t) => t.enabled && t.source !== 'mcp');
     });
   }
 

@@ -33,6 +33,7 @@ describe('custom tools (/api/tools/custom)', () => {
     const skill = (await s.request('GET', '/api/skills/tools')).body.data.tools.find((t: { name: string }) => t.name === 'greet');
     expect(skill).to.include({ isCustom: true, isBuiltin: false, isJsTool: false, source: 'custom' });
     expect((await s.request('GET', '/api/skills/tools/by-source')).body.data.custom.tools.map((t: { name: string }) => t.name)).to.deep.equal(['greet']);
+    expect((await s.request('GET', '/api/tools/builtin')).body.data.map((t: { name: string }) => t.name)).to.include('greet');
   });
 
   it('runs it with schema-checked arguments', async () => {
