@@ -30,6 +30,7 @@ export const LOGIN_PAGE = `<!doctype html>
 <main>
   <h1>ChatAI</h1>
   <p id="message" role="status" aria-live="polite">Logging in…</p>
+  <p id="hint" hidden></p>
   <footer><label><span id="lang-label">Language</span>
     <select id="lang"><option value="en">English</option><option value="zh">简体中文</option></select></label></footer>
 </main>
@@ -54,12 +55,13 @@ export const LOGIN_PAGE = `<!doctype html>
     document.getElementById('lang-label').textContent = t.lang;
     select.value = lang;
     message.className = state.error ? 'error' : '';
-    message.textContent = state.error ? state.error + ' ' + t.hint + ' ' : t[state.key];
-    if (state.error) {
-      const code = document.createElement('code');
-      code.textContent = 'npm run login-link';
-      message.append(code, lang === 'zh' ? '。' : '.');
-    }
+    message.textContent = state.error || t[state.key];
+    // The server's own message first, then how to get a new link.
+    const hint = document.getElementById('hint');
+    hint.hidden = !state.error;
+    const code = document.createElement('code');
+    code.textContent = 'npm run login-link';
+    hint.replaceChildren(t.hint + ' ', code, lang === 'zh' ? '。' : '.');
   };
   select.addEventListener('change', () => {
     lang = select.value;

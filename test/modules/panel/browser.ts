@@ -13,7 +13,7 @@ export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'panel');
 export interface PanelBrowser {
   browser: Browser;
   /** A fresh context (own cookies) logged in through `/login?token=`, on the dashboard. */
-  login(s: TestServer, opts?: { groupId?: string; locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>;
+  login(s: TestServer, opts?: { groupId?: string; locale?: string; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' }): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -27,7 +27,7 @@ export async function launchBrowser(): Promise<PanelBrowser> {
   return {
     browser,
     async login(s, opts = {}) {
-      const context = await browser.newContext({ locale: opts.locale ?? 'en-US', viewport: opts.viewport ?? { width: 1280, height: 860 } });
+      const context = await browser.newContext({ locale: opts.locale ?? 'en-US', viewport: opts.viewport ?? { width: 1280, height: 860 }, colorScheme: opts.colorScheme ?? 'light' });
       const page = await context.newPage();
       page.on('dialog', (d) => void d.accept());
       const { token } = await createLoginToken(s.dataDir, { kind: 'temporary', groupId: opts.groupId });

@@ -250,13 +250,16 @@ describe('web panel in a browser', function () {
     }
   });
 
-  it('speaks Simplified Chinese to a Chinese browser and remembers a switch to English', async () => {
-    const zh = await b.login(s, { locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+  it('speaks Simplified Chinese to a Chinese browser and remembers a switch to English (phone width, dark system theme)', async () => {
+    const zh = await b.login(s, { locale: 'zh-CN', viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     try {
       await zh.page.getByRole('heading', { name: '仪表盘' }).waitFor();
       expect(await zh.page.evaluate(() => document.documentElement.lang)).to.equal('zh-CN');
       await zh.page.locator('tr[data-module="panel"]').waitFor();
-      await screenshot(zh.page, 'phone-zh-dashboard');
+      expect(await zh.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).to.equal('rgb(15, 18, 23)');
+      // Nothing wider than the phone but the tables, which scroll inside their own box.
+      expect(await zh.page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+      await screenshot(zh.page, 'phone-zh-dark-dashboard');
       await zh.page.getByLabel('语言').first().selectOption('en');
       await zh.page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await zh.page.reload();

@@ -83,7 +83,7 @@ function Group({ groupId }) {
     effective.reload();
     setEpoch((n) => n + 1);
   };
-  return html`<${Section} title=${t('Group {id}', { id: groupId })}>
+  return html`<${Section} title=${t('Group settings')}>
       <${Loaded} state=${settings} label=${t('Group settings')}>${(s) => html`<${GroupSettings} key=${epoch} groupId=${groupId} settings=${s} onSaved=${saved} />`}</${Loaded}>
     </${Section}>
     <${Section} title=${t('Effective settings')}>
