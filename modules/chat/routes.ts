@@ -36,7 +36,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   const prepare = async (body: ChatBody) => {
     const preset = await resolvePreset(ctx.store, ctx.config, body.presetId ?? body.preset);
     const routes = await routesFor(ctx.store, ctx.config, body.model ?? preset.model);
-    const conversationId = body.groupId ? `group:${body.groupId}` : `user:${body.userId}`;
+    const conversationId = conversationIdOf(body, ctx);
     const tools = body.tools === false ? null : await chatTools(ctx, preset.tools);
     const past = history(await conversations.messages(conversationId, { limit: preset.historyLimit }));
     const messages: ChatMessage[] = [...(preset.systemPrompt ? [{ role: 'system' as const, content: preset.systemPrompt }] : []), ...past, { role: 'user', content: body.message }];
@@ -110,6 +110,12 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   router.post('/stream', ctx.validate({ summary: 'Chat as Server-Sent Events: start, content, tool_call, tool_result, end, error', body: chatBody }), async (c) => {
     await stream(c, c.request.body as ChatBody);
   });
+}
+
+/** API.md §5: a group shares one conversation unless users are isolated; private chats are per user unless shared. */
+function conversationIdOf(body: ChatBody, ctx: ModuleContext): string {
+  if (body.groupId) return ctx.config.get<boolean | undefined>('context.isolation.groupUserIsolation') ? `group:${body.groupId}:user:${body.userId}` : `group:${body.groupId}`;
+  return ctx.config.get<boolean | undefined>('context.isolation.privateIsolation') === false ? 'private:shared' : `user:${body.userId}`;
 }
 
 function sampling(body: ChatBody, preset: { temperature?: number; maxTokens?: number; topP?: number }) {

@@ -22,7 +22,8 @@ describe('chat persistence across a restart', () => {
   });
   after(() => Promise.all([s?.stop(), up?.close()]).then(() => modules?.cleanup()));
 
-  it('keeps the conversation, the channel and its usage after the server restarts', async () => {
+  it('keeps the conversation, the channel and its usage after the server restarts', async function () {
+    this.timeout(90_000); // a restart is a second server start
     up.enqueue({ toolCalls: [{ id: 't1', name: 'fixture_clock', args: {} }] }, { text: 'Noted, Zed.' });
     expect((await s.request('POST', '/api/chat', { body: { message: 'My name is Zed', userId: 'zed' } })).status).to.equal(200);
     const files = await readdir(path.join(s.dataDir, 'conversations'));
