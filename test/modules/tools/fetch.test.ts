@@ -26,6 +26,10 @@ async function startUpstream() {
               '<script>var secret = 1;</script><h1>Heading</h1><p>First&nbsp;para &lt;b&gt; &#x1F600;</p><ul><li>one</li><li>two</li></ul><!-- hidden --></body></html>',
           );
           return;
+        case '/tag-soup':
+          // Unclosed tags and comments everywhere: quadratic for regex-based strippers.
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<p>visible</p>' + '<p'.repeat(150_000) + '<!--'.repeat(50_000) + '<script>'.repeat(50_000));
+          return;
         case '/big':
           res.writeHead(200, { 'content-type': 'text/plain' });
           res.end('x'.repeat(3 * 1024 * 1024));
@@ -177,6 +181,14 @@ describe('fetch tools (http_fetch, web_page_to_text)', () => {
       expect(value.text).to.equal('Heading\n\nFirst para <b> 😀\n\n- one\n- two');
       expect(value.text).not.to.include('secret');
       expect(value.text).not.to.include('color');
+    });
+
+    it('web_page_to_text reads a page full of unclosed tags in linear time', async () => {
+      const started = Date.now();
+      const { res, value } = await callTool(s, 'web_page_to_text', { url: up.url('/tag-soup') });
+      expect(res.status, res.text).to.equal(200);
+      expect(value.text).to.equal('visible');
+      expect(Date.now() - started).to.be.below(3000);
     });
 
     it('web_page_to_text cuts the text at maxChars', async () => {
