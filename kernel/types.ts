@@ -5,6 +5,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { JSONSchema } from './validate.ts';
+import type { KernelConfigService } from './config/service.ts';
 
 export type { JSONSchema };
 
@@ -201,6 +202,8 @@ export interface KernelRuntime {
   reloadModule(name: string): Promise<boolean>;
 }
 
+export type ModuleConfig = Omit<KernelConfigService, 'close'>;
+
 export interface ModuleContext {
   readonly name: string;
   readonly prefix: string;
@@ -209,7 +212,8 @@ export interface ModuleContext {
   /** `options` from plugins.json. */
   readonly options: Record<string, unknown>;
   readonly store: Store;
-  readonly config: ConfigService;
+  /** The configuration service: get/update/onChange, plus validation, history, rollback and YAML. */
+  readonly config: ModuleConfig;
   readonly events: EventBus;
   readonly tools: ToolRegistry;
   readonly auth: AuthService;

@@ -3,7 +3,7 @@
  * keep every compiled schema of every old version alive), and each `validate(spec)` middleware
  * carries its spec so that the OpenAPI document can be built from the routers themselves.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Middleware } from 'koa';
 import { HttpError } from './errors.ts';
@@ -51,18 +51,21 @@ export function createValidator(): Validator {
   const bodyAjv = () => (strict ??= newAjv(false));
   const textAjv = () => (coercing ??= newAjv(true));
 
-  const check = (ajv: Ajv, schema: JSONSchema, where: string) => {
-    const fn = ajv.compile(schema);
+  // Compiled on first use: compiling every route's schemas at load was most of a module's load
+  // time, and most routes of a reloaded version are never called before the next save.
+  const check = (ajv: () => Ajv, schema: JSONSchema, where: string) => {
+    let fn: ValidateFunction | undefined;
     return (data: unknown) => {
+      fn ??= ajv().compile(schema);
       if (!fn(data)) throw new HttpError(400, 'VALIDATION_ERROR', 'Validation failed', { details: toDetails(fn.errors, where) });
     };
   };
 
   return {
     validate(spec) {
-      const params = spec.params && check(textAjv(), spec.params, 'params');
-      const query = spec.query && check(textAjv(), spec.query, 'query');
-      const body = spec.body && check(bodyAjv(), spec.body, 'body');
+      const params = spec.params && check(textAjv, spec.params, 'params');
+      const query = spec.query && check(textAjv, spec.query, 'query');
+      const body = spec.body && check(bodyAjv, spec.body, 'body');
       const middleware: DocumentedMiddleware = async (c, next) => {
         params?.(c.params ?? {});
         query?.(c.query);
@@ -73,7 +76,7 @@ export function createValidator(): Validator {
       return middleware;
     },
     compile<T>(schema: JSONSchema, where = 'body') {
-      const run = check(bodyAjv(), schema, where);
+      const run = check(bodyAjv, schema, where);
       return (data: unknown) => {
         run(data);
         return data as T;

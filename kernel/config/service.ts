@@ -79,15 +79,6 @@ function assertPaths(paths: string[]): void {
   if (errors.length) throw invalid(errors);
 }
 
-// The kernel creates one service per store; the config module finds it by its ctx.store until
-// ctx.config exposes the whole service (see the module).
-const byStore = new WeakMap<Store, KernelConfigService>();
-
-/** The config service created for `store`, if any. */
-export function configServiceFor(store: Store): KernelConfigService | undefined {
-  return byStore.get(store);
-}
-
 export async function createConfigService(deps: ConfigServiceDeps): Promise<KernelConfigService> {
   const { store, events, log } = deps;
   const defaultSource = deps.source ?? 'api';
@@ -256,9 +247,7 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     async close() {
       watcher?.close();
       await queue;
-      byStore.delete(store);
     },
   };
-  byStore.set(store, service);
   return service;
 }

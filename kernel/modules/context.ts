@@ -7,13 +7,14 @@ import { createLogger, type LogLevel } from '../log.ts';
 import { openSse } from '../sse.ts';
 import type { KernelToolRegistry } from '../tools.ts';
 import { createValidator } from '../validate.ts';
-import type { AuthService, ConfigService, EventBus, KernelRuntime, Logger, ModuleContext, Store } from '../types.ts';
+import type { KernelConfigService } from '../config/service.ts';
+import type { AuthService, EventBus, KernelRuntime, Logger, ModuleConfig, ModuleContext, Store } from '../types.ts';
 
 const DISPOSE_TIMEOUT_MS = 5000;
 
 export interface KernelServices {
   store: Store;
-  config: ConfigService;
+  config: KernelConfigService;
   events: EventBus;
   tools: KernelToolRegistry;
   auth: AuthService;
@@ -76,13 +77,11 @@ export function createModuleContext(
     auth: services.auth,
     runtime: services.runtime,
     log,
-    config: {
-      get: (p) => services.config.get(p),
-      update: (partial) => services.config.update(partial),
-      onChange(listener) {
-        return track('config listener', services.config.onChange(listener));
-      },
-    },
+    // The whole service, with `onChange` tracked so that listeners are released on unload.
+    config: Object.assign(Object.create(services.config) as ModuleConfig, {
+      onChange: (listener: (paths: string[]) => void) => track('config listener', services.config.onChange(listener)),
+      close: undefined,
+    }),
     events: {
       publish: (type, payload) => services.events.publish(type, payload),
       subscribe(listener) {

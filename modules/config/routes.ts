@@ -1,7 +1,6 @@
 /** The /api/config routes over the kernel's config service. */
 import { HttpError, notFound } from '../../kernel/index.ts';
-import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
-import type { KernelConfigService } from '../../kernel/config/service.ts';
+import type { ModuleConfig, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { DOCUMENT_TYPES, partialBody, rollbackBody, sectionBody, sectionParams, unsetBody, versionParams } from './schemas.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -14,7 +13,7 @@ function toPartial(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The configuration document of an import or validate request: YAML text or a JSON body. */
-function readDocument(c: RequestContext, config: KernelConfigService): unknown {
+function readDocument(c: RequestContext, config: ModuleConfig): unknown {
   const body = (c.request as { body?: unknown }).body;
   if (typeof body === 'string') {
     if (!body.trim()) throw new HttpError(400, 'VALIDATION_ERROR', 'The request body is empty; send the configuration as text/yaml or JSON');
@@ -24,7 +23,7 @@ function readDocument(c: RequestContext, config: KernelConfigService): unknown {
   return body;
 }
 
-export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config: KernelConfigService): void {
+export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config: ModuleConfig): void {
   const changed = (updated: string[]) => ({ updated, version: config.version() });
   const section = (name: string) => {
     if (!config.sections.includes(name)) throw notFound('SECTION_NOT_FOUND', `No configuration section "${name}"`);
