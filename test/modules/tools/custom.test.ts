@@ -80,11 +80,16 @@ describe('custom tools (/api/tools/custom)', () => {
   });
 
   it('stops a handler that loops forever, and has no require or process', async () => {
-    await s.request('POST', '/api/tools/custom', { body: { name: 'spin', handler: 'while (true) {}' } });
-    const started = Date.now();
-    const spin = await callTool(s, 'spin');
-    expect(spin.res.status).to.equal(500);
-    expect(Date.now() - started).to.be.below(5000);
+    for (const [name, handler] of [['spin', 'while (true) {}'], ['spin_later', 'await null; while (true) {}']]) {
+      await s.request('POST', '/api/tools/custom', { body: { name, handler } });
+      const started = Date.now();
+      const spin = await callTool(s, name);
+      expect(spin.res.status, name).to.equal(500);
+      expect(Date.now() - started).to.be.below(5000);
+    }
+    expect((await s.request('GET', '/api/tools/list')).status).to.equal(200);
+    await s.request('POST', '/api/tools/custom', { body: { name: 'later', handler: 'const x = await Promise.resolve(20); return x + 1;' } });
+    expect((await callTool(s, 'later')).value).to.equal(21);
     await s.request('POST', '/api/tools/custom', { body: { name: 'escape', handler: 'return [typeof require, typeof process].join(",");' } });
     expect((await callTool(s, 'escape')).res.body.data.result.content[0].text).to.equal('undefined,undefined');
   });
