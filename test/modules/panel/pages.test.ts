@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createLoginToken } from '../../../kernel/auth/login-tokens.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
@@ -72,6 +74,15 @@ describe('web panel in a browser', function () {
     await page.locator('.error-text').filter({ hasText: api.body.error }).waitFor();
     expect(await page.locator('.field.invalid .field-error').first().textContent()).to.equal(api.body.details[0].message);
     await page.locator('tr').filter({ hasText: 'current' }).waitFor();
+
+    // A hand edit of config.json is announced live and loaded on request.
+    const file = path.join(s.dataDir, 'config.json');
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(file, JSON.stringify({ ...onDisk, basic: { ...onDisk.basic, commandPrefix: '#disk' } }, null, 2));
+    const notice = page.locator('[data-outside-change]');
+    await notice.filter({ hasText: 'basic.commandPrefix' }).waitFor();
+    await notice.getByRole('button', { name: 'Load it' }).click();
+    await page.waitForFunction(() => (document.querySelector('input[data-path="commandPrefix"]') as HTMLInputElement)?.value === '#disk');
     await screenshot(page, 'config');
   });
 

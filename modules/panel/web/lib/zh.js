@@ -37,6 +37,8 @@ export const ZH = {
   Command: '命令',
   'Command prefix': '命令前缀',
   Configuration: '配置',
+  'The configuration changed elsewhere ({source}): {paths}': '配置已在别处更改（{source}）：{paths}',
+  'Load it': '载入',
   'Configuration YAML': '配置 YAML',
   Connect: '连接',
   Content: '内容',

@@ -1,8 +1,8 @@
 // Configuration: a form per section generated from the config schema, and the whole document
 // as YAML with validate, apply, history and rollback.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html, Button, ErrorNote, Loaded, Section, fmtTime, confirmed, useAction, useLoad } from '../lib/ui.js';
-import { api, get, post, put } from '../lib/api.js';
+import { api, get, listen, post, put } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { SchemaForm, fieldErrors, labelOf } from '../lib/schema-form.js';
 
@@ -69,8 +69,8 @@ function YamlEditor({ onApplied }) {
     </div>`}</${Loaded}>`;
 }
 
-function History({ version, onRolledBack }) {
-  const history = useLoad(() => get('config/history'), [version]);
+function History({ refresh, onRolledBack }) {
+  const history = useLoad(() => get('config/history'), [refresh]);
   const [shown, setShown] = useState(null);
   const action = useAction();
   const show = (v) => action.run(async () => setShown(await get(`config/history/${v}`)));
@@ -102,19 +102,37 @@ export default function ConfigPage() {
   // (after an import or rollback, not after saving the section being edited).
   const [version, setVersion] = useState(0);
   const [epoch, setEpoch] = useState(0);
+  // Any accepted change refreshes the history; an edit of config.json on disk is announced,
+  // not applied over what the user is editing.
+  const [historyTick, setHistoryTick] = useState(0);
+  const [outside, setOutside] = useState(null);
+  useEffect(
+    () =>
+      listen('system/events', (e) => {
+        if (e.type !== 'config-changed') return;
+        setHistoryTick((n) => n + 1);
+        if (e.source === 'file') setOutside(e);
+      }),
+    [],
+  );
   const changed = () => {
     config.reload();
     setVersion((n) => n + 1);
   };
-  const replaced = () => {
-    changed();
+  const replaced = async () => {
+    setOutside(null);
+    setVersion((n) => n + 1);
+    // The forms start again from the new configuration, so only once it has arrived.
+    await config.reload();
     setEpoch((n) => n + 1);
   };
   return html`<h1>${t('Configuration')}</h1>
+    ${outside ? html`<p class="notice" role="status" data-outside-change>${t('The configuration changed elsewhere ({source}): {paths}', { source: outside.source, paths: (outside.paths || []).join(', ') })}
+      <button onClick=${replaced}>${t('Load it')}</button></p>` : null}
     <${Section} title=${t('Sections')}>
       <${Loaded} state=${schema} label=${t('Schema')}>${(s) => html`<${Loaded} state=${config} label=${t('Configuration')}>${(c) =>
         html`<${Forms} key=${epoch} schema=${s} config=${c} reload=${changed} />`}</${Loaded}>`}</${Loaded}>
     </${Section}>
     <${Section} title=${t('YAML editor')}><${YamlEditor} key=${version} onApplied=${replaced} /></${Section}>
-    <${Section} title=${t('History')}><${History} version=${version} onRolledBack=${replaced} /></${Section}>`;
+    <${Section} title=${t('History')}><${History} refresh=${`${version}/${historyTick}`} onRolledBack=${replaced} /></${Section}>`;
 }
