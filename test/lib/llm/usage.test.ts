@@ -17,7 +17,7 @@ describe('lib/llm usage accounting', () => {
     store = createStore(dir, createLogger('test', 'error'));
     const channel: Channel = { id: 'c1', name: 'C1', ...channelDefaults('openai', base) };
     channel.apiKeys = [{ key: 'k1', name: 'K1', enabled: true, weight: 100, usageCount: 0, errorCount: 0, lastUsed: null, lastError: null, lastErrorAt: null }];
-    await channelsCollection(store).write({ channels: [channel] });
+    await channelsCollection(store).update((data) => void data.channels.push(channel));
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
