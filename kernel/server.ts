@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import Koa from 'koa';
 import { authenticate } from './auth/middleware.ts';
@@ -21,6 +21,7 @@ import { createLogger } from './log.ts';
 import { dispatch, isPublicRoute, resolve } from './modules/dispatch.ts';
 import { ModuleTable } from './modules/registry.ts';
 import { watchModules, type ModuleWatcher } from './modules/watch.ts';
+import * as kernelApi from './index.ts';
 import { buildOpenApi } from './openapi.ts';
 import { createStore, writeFileAtomic } from './store.ts';
 import { createToolRegistry } from './tools.ts';
@@ -39,12 +40,17 @@ export interface Kernel {
   stop(): Promise<void>;
 }
 
-/** The kernel's own files, imported once: a module that imports them gets these very instances. */
+const KERNEL_INDEX = path.join(KERNEL_DIR, 'index.ts');
+
+/**
+ * What a module's `import ... from '../../kernel/index.ts'` gets: this very kernel's public API, so
+ * that every module shares one kernel (one HttpError class, one defineModule). Other kernel files
+ * are internals; type-only imports of them are erased by the bundler and fine.
+ */
 async function loadKernelFile(target: string): Promise<unknown> {
-  const candidates = [target, `${target}.ts`, path.join(target, 'index.ts')];
-  const file = candidates.find((f) => existsSync(f) && !f.endsWith(path.sep));
-  if (!file) throw new Error(`cannot find kernel file ${target}`);
-  return import(pathToFileURL(file).href);
+  const file = [target, `${target}.ts`, path.join(target, 'index.ts')].find((f) => existsSync(f) && !f.endsWith(path.sep));
+  if (file === KERNEL_INDEX) return kernelApi;
+  throw new Error(`modules may import only kernel/index.ts at run time (type imports of other kernel files are fine): ${target}`);
 }
 
 async function packageVersion(): Promise<string> {

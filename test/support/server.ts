@@ -1,5 +1,5 @@
 /**
- * Starts the real server (`node --import tsx kernel/main.ts`) as a child process on a loopback port
+ * Starts the real server (what `npm start` runs: `node kernel/launch.mjs`) as a child process on a loopback port
  * with a temporary DATA_DIR, and logs in through the real login-token flow.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -76,7 +76,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   let url = '';
 
   const launch = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'kernel/main.ts')], {
+    child = spawn(process.execPath, [path.join(ROOT, 'kernel/launch.mjs')], {
       cwd: ROOT,
       env: {
         ...process.env,
