@@ -84,8 +84,9 @@ export function Field({ label, hint, error, children }) {
 /** Asks before something that cannot be undone. */
 export const confirmed = (text) => window.confirm(text);
 
-export const Button = ({ busy, children, class: cls = '', ...rest }) =>
-  html`<button class=${cls} disabled=${busy || rest.disabled} aria-busy=${busy ? 'true' : null} ...${rest}>${busy ? html`<span class="spinner"></span> ` : null}${children}</button>`;
+/** A button that shows a spinner and refuses clicks while its action runs. */
+export const Button = ({ busy, disabled, children, class: cls = '', ...rest }) =>
+  html`<button class=${cls} ...${rest} disabled=${busy || disabled} aria-busy=${busy ? 'true' : null}>${busy ? html`<span class="spinner"></span> ` : null}${children}</button>`;
 
 export const Section = ({ title, actions, children }) => html`<section class="card">
   <header class="card-head"><h2>${title}</h2>${actions ? html`<div class="actions">${actions}</div>` : null}</header>
