@@ -98,7 +98,7 @@ export async function runChat(store: Store, turn: ChatTurn): Promise<ChatOutcome
     messages.push(asking);
     produced.push(asking);
     for (const call of result.toolCalls) {
-      turn.sink.toolCall(call);
+      turn.sink.toolCall({ ...call, name: turn.tools.nameOf(call.name) });
       const ran = await turn.tools.run(call.name, call.args, turn.user, turn.signal);
       turn.sink.toolResult({ id: call.id, name: ran.name, result: ran.text, success: ran.success });
       toolCalls.push({ name: ran.name, args: call.args, result: ran.text });

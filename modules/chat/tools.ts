@@ -11,6 +11,8 @@ import type { ToolRules } from './preset.ts';
 
 export interface ChatTools {
   specs: ToolSpec[];
+  /** The registry name behind a wire name (unknown names come back unchanged). */
+  nameOf(wireName: string): string;
   /** Runs the tool the model named (by its wire name); failures become an error text for the model. */
   run(wireName: string, args: Record<string, unknown>, user: AuthUser | undefined, signal: AbortSignal): Promise<{ name: string; text: string; success: boolean }>;
 }
@@ -42,6 +44,7 @@ export async function chatTools(ctx: ModuleContext, rules: ToolRules): Promise<C
   }
   return {
     specs: [...byWireName.entries()].map(([name, tool]) => ({ name, description: tool.description, parameters: tool.inputSchema })),
+    nameOf: (name) => byWireName.get(name)?.name ?? name,
     async run(name, args, user, signal) {
       const tool = byWireName.get(name);
       if (!tool) return { name, text: `Error: no tool named "${name}" is available`, success: false };
