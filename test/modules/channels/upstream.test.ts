@@ -160,6 +160,16 @@ describe('channels upstream routes (/api/channels test, models, base URLs, stats
     });
   });
 
+  describe('key selection', () => {
+    it('rotates round-robin over the enabled keys, and skips a disabled one', async () => {
+      await create({ id: 'keys', name: 'Keys', apiKey: '', apiKeys: [KEY, { key: OTHER_KEY, name: 'Second' }, { key: 'sk-off-SECRET-5555-6666-zzzz', enabled: false }] });
+      for (let i = 0; i < 4; i++) await call('POST', '/api/channels/test-model', { channelId: 'keys', model: 'm' });
+      expect(up.requests.map((r) => r.headers.authorization)).to.deep.equal([KEY, OTHER_KEY, KEY, OTHER_KEY].map((k) => `Bearer ${k}`));
+      const keys = (await call('GET', '/api/channels/keys')).body.data.apiKeys;
+      expect(keys.map((k: { usageCount: number }) => k.usageCount)).to.deep.equal([2, 2, 0]);
+    });
+  });
+
   describe('model lists', () => {
     it('POST /fetch-models lists an inline channel\'s models, sorted', async () => {
       up.models = ['zeta', 'alpha'];
@@ -207,7 +217,7 @@ describe('channels upstream routes (/api/channels test, models, base URLs, stats
       expect(one.body.data.errorTypes).to.include({ http_401: 2, http_429: 1 });
       expect(one.body.data.successRate).to.equal(40);
       const all = await call('GET', '/api/channels/stats');
-      expect(all.body.data).to.have.keys('oa', 'cl', 'ge', 'slow', 'multi');
+      expect(all.body.data).to.have.keys('oa', 'cl', 'ge', 'slow', 'multi', 'keys');
       expect((await call('GET', '/api/channels/stats?id=unknown')).body.data).to.equal(null);
       const disk = JSON.parse(await readFile(path.join(s.dataDir, 'channel-usage.json'), 'utf8'));
       expect(disk.channels.oa.totalCalls).to.equal(5);
