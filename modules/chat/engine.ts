@@ -1,10 +1,23 @@
 /**
- * One chat turn: the model is asked (streamed or not) through the first channel that works —
+ * One chat turn: the model is asked (streamed or not) through the first channel and key that work —
  * failing over to the next while nothing has reached the client yet — and every tool it asks for is
  * run and answered, for a bounded number of rounds. Usage is recorded per channel and model.
  */
 import type { AuthUser, Store } from '../../kernel/index.ts';
-import { adapterFor, applyChannel, emptyUsage, finishCall, prepareCall, UpstreamError, type ChatMessage, type ChatResult, type ToolCall, type Usage } from '../../lib/llm/index.ts';
+import {
+  adapterFor,
+  applyChannel,
+  channelsCollection,
+  emptyUsage,
+  finishCall,
+  prepareCall,
+  UpstreamError,
+  type Channel,
+  type ChatMessage,
+  type ChatResult,
+  type ToolCall,
+  type Usage,
+} from '../../lib/llm/index.ts';
 import type { Route } from './routing.ts';
 import type { ChatTools } from './tools.ts';
 
@@ -45,32 +58,56 @@ const addUsage = (a: Usage, b: Usage): Usage => ({
   totalTokens: a.totalTokens + b.totalTokens,
 });
 
-/** Asks the model once, trying the routes in order; returns the answer and the route that gave it. */
+/** Statuses that blame the key, not the channel: another key of the same channel may work. */
+const KEY_FAILURES = new Set([401, 403, 429]);
+
+/** How many keys of a channel one request may try: `retry.maxAttempts`, at most the number of usable keys. */
+function keyAttempts(channel: Channel): number {
+  const keys = (channel.apiKeys ?? []).filter((k) => k.key && k.enabled !== false).length;
+  return Math.max(1, Math.min(channel.retry?.maxAttempts ?? 1, keys));
+}
+
+/** The stored channel as it is now (key usage and errors change with every call). */
+async function current(store: Store, channel: Channel): Promise<Channel> {
+  return (await channelsCollection(store).read()).channels.find((c) => c.id === channel.id) ?? channel;
+}
+
+/**
+ * Asks the model once, trying the routes in order; on a key failure (401/403/429) the next key of the
+ * same channel is tried first. Returns the answer and the route that gave it.
+ */
 async function ask(store: Store, turn: ChatTurn, messages: ChatMessage[], offerTools: boolean): Promise<{ result: ChatResult; route: Route }> {
   let lastError: unknown;
-  for (const [index, route] of turn.routes.entries()) {
-    const call = prepareCall(route.channel, route.model, turn.signal);
-    const request = applyChannel(call, { model: route.model, messages, ...turn.sampling, ...(offerTools && turn.tools?.specs.length ? { tools: turn.tools.specs } : {}) });
-    const adapter = adapterFor(route.channel.adapterType);
-    let sentSomething = false;
-    try {
-      let result: ChatResult | undefined;
-      if (turn.stream) {
-        for await (const event of adapter.stream(call.endpoint, request)) {
-          if (event.type === 'content') {
-            sentSomething = true;
-            turn.sink.content(event.text);
-          } else result = event.result;
-        }
-      } else result = await adapter.chat(call.endpoint, request);
-      if (!result) throw new UpstreamError('format', 200, 'the stream ended without a result');
-      await finishCall(store, call, { usage: result.usage }, 'chat', index > 0);
-      return { result, route };
-    } catch (err) {
-      await finishCall(store, call, { error: err }, 'chat', index > 0);
-      // The client went away, or part of an answer is already out: no other channel can take over.
-      if ((err instanceof UpstreamError && err.aborted) || sentSomething || !(err instanceof UpstreamError)) throw err;
-      lastError = err;
+  let switched = false;
+  for (const route of turn.routes) {
+    const attempts = keyAttempts(route.channel);
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const channel = attempt === 0 ? route.channel : await current(store, route.channel);
+      const call = prepareCall(channel, route.model, turn.signal);
+      const request = applyChannel(call, { model: route.model, messages, ...turn.sampling, ...(offerTools && turn.tools?.specs.length ? { tools: turn.tools.specs } : {}) });
+      const adapter = adapterFor(channel.adapterType);
+      let sentSomething = false;
+      try {
+        let result: ChatResult | undefined;
+        if (turn.stream) {
+          for await (const event of adapter.stream(call.endpoint, request)) {
+            if (event.type === 'content') {
+              sentSomething = true;
+              turn.sink.content(event.text);
+            } else result = event.result;
+          }
+        } else result = await adapter.chat(call.endpoint, request);
+        if (!result) throw new UpstreamError('format', 200, 'the stream ended without a result');
+        await finishCall(store, call, { usage: result.usage }, 'chat', switched);
+        return { result, route };
+      } catch (err) {
+        await finishCall(store, call, { error: err }, 'chat', switched);
+        // The client went away, or part of an answer is already out: nothing else can take over.
+        if ((err instanceof UpstreamError && err.aborted) || sentSomething || !(err instanceof UpstreamError)) throw err;
+        lastError = err;
+        switched = true;
+        if (!KEY_FAILURES.has(err.status)) break;
+      }
     }
   }
   throw lastError;

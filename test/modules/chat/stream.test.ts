@@ -24,7 +24,7 @@ describe('POST /api/chat/stream', () => {
   beforeEach(() => up.reset());
 
   it('sends start, content pieces as they arrive, then end with usage — named events that carry type', async () => {
-    up.enqueue({ chunks: ['One ', 'two ', 'three'], chunkDelayMs: 150, usage: { promptTokens: 7, completionTokens: 3 } });
+    up.enqueue({ chunks: ['One ', 'two ', 'three'], chunkDelayMs: 400, usage: { promptTokens: 7, completionTokens: 3 } });
     const reply = await chatStream(s, { message: 'count', userId: 'u1' });
     expect(reply.status).to.equal(200);
     expect(reply.contentType).to.match(/^text\/event-stream/);
@@ -34,8 +34,8 @@ describe('POST /api/chat/stream', () => {
     const contents = reply.frames.filter((f) => f.event === 'content');
     expect(contents.map((f) => f.data.text)).to.deep.equal(['One ', 'two ', 'three']);
     expect(contents.map((f) => f.data.data)).to.deep.equal(['One ', 'two ', 'three']);
-    // Incremental: the first piece arrived well before the last one was sent upstream.
-    expect(contents[2].at - contents[0].at).to.be.above(200);
+    // Incremental: the first piece arrived well before the last one was sent upstream (800 ms later).
+    expect(contents[2].at - contents[0].at).to.be.above(400);
     expect(reply.frames[4].data.usage).to.deep.equal({ promptTokens: 7, completionTokens: 3, totalTokens: 10 });
   });
 
@@ -94,6 +94,20 @@ describe('POST /api/chat/stream', () => {
     expect(res.headers.get('content-type')).to.match(/^text\/event-stream/);
     const text = await res.text();
     expect(text).to.include('event: start').and.include('event: content').and.include('event: end');
+  });
+
+  it('tries the next key of the channel when the upstream refuses a key, before any other channel', async () => {
+    await s.request('POST', '/api/channels', {
+      body: { id: 'two-keys', name: 'Two keys', adapterType: 'openai', baseUrl: up.baseUrl('openai'), apiKeys: ['sk-first-SECRET-0000-aaaa', 'sk-second-SECRET-0000-bbbb'], strategy: 'failover', models: ['keyed-model'] },
+    });
+    up.enqueue({ error: { status: 401, message: 'bad key' } }, { text: 'second key works' });
+    const reply = await chatStream(s, { message: 'hi', userId: 'u8', model: 'keyed-model' });
+    expect(reply.frames.map((f) => f.event)).to.include('end');
+    expect(up.requests.map((r) => r.headers.authorization)).to.deep.equal(['Bearer sk-first-SECRET-0000-aaaa', 'Bearer sk-second-SECRET-0000-bbbb']);
+    // The failover strategy now leaves the refused key alone.
+    up.enqueue({ text: 'again' });
+    await chatStream(s, { message: 'hi', userId: 'u8', model: 'keyed-model' });
+    expect(up.requests[2].headers.authorization).to.equal('Bearer sk-second-SECRET-0000-bbbb');
   });
 
   for (const protocol of ['claude', 'gemini'] as Protocol[]) {
