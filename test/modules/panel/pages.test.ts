@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { createLoginToken } from '../../../kernel/auth/login-tokens.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
+import { startRemoteServer, TOKEN as REMOTE_TOKEN } from '../mcp/remote-server.ts';
 import { launchBrowser, screenshot, type PanelBrowser } from './browser.ts';
 
 const CHANNEL_KEY = 'sk-seed-SECRET-1234-abcd';
@@ -201,16 +202,38 @@ describe('web panel in a browser', function () {
     await screenshot(page, 'tools');
   });
 
-  it('MCP servers: the built-in server with its tools; a failing add shows the API error', async () => {
-    await open('mcp', 'tr[data-server="builtin"]');
-    await page.locator('tr[data-server="builtin"]').getByRole('button', { name: 'Tools' }).click();
-    await page.locator('tr[data-server="builtin"] li').filter({ hasText: 'get_current_time' }).first().waitFor();
-    const form = page.locator('form[aria-label="Add MCP server"]');
-    await form.getByLabel('Name *').fill('broken');
-    await form.getByLabel('URL').fill('not a url');
-    await form.getByRole('button', { name: 'Add and connect' }).click();
-    await form.locator('.error').waitFor();
-    await screenshot(page, 'mcp');
+  it('MCP servers: add a remote server, see its tools, disconnect and connect it live, remove it; a failing add shows the API error', async () => {
+    const remote = await startRemoteServer();
+    try {
+      await open('mcp', 'tr[data-server="builtin"]');
+      await page.locator('[data-live="open"]').waitFor();
+      const form = page.locator('form[aria-label="Add MCP server"]');
+      await form.getByLabel('Name *').fill('broken');
+      await form.getByLabel('URL', { exact: true }).fill('not a url');
+      await form.getByRole('button', { name: 'Add and connect' }).click();
+      await form.locator('.error').waitFor();
+
+      await form.getByLabel('Name *').fill('remote');
+      await form.getByLabel('URL', { exact: true }).fill(`${remote.url}/mcp`);
+      await form.getByLabel('Headers (Name: value, one per line)').fill(`Authorization: Bearer ${REMOTE_TOKEN}`);
+      await form.getByRole('button', { name: 'Add and connect' }).click();
+      const row = page.locator('tr[data-server="remote"]');
+      await row.locator('[data-status="connected"]').waitFor();
+      await row.getByRole('button', { name: 'Tools' }).click();
+      await row.locator('li').filter({ hasText: 'Adds two numbers' }).waitFor();
+      await screenshot(page, 'mcp');
+
+      await row.getByRole('button', { name: 'Disconnect' }).click();
+      await row.locator('[data-status="disconnected"]').waitFor();
+      // A change made through the API shows up too.
+      expect((await s.request('POST', '/api/mcp/servers/remote/connect')).status).to.equal(200);
+      await row.locator('[data-status="connected"]').waitFor();
+      await row.getByRole('button', { name: 'Remove' }).click();
+      await row.waitFor({ state: 'detached' });
+      expect((await s.request('GET', '/api/mcp/servers/remote')).status).to.equal(404);
+    } finally {
+      await remote.close();
+    }
   });
 
   it('groups and memory: real data, and a memory edited and deleted', async () => {

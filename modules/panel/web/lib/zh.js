@@ -76,6 +76,7 @@ export const ZH = {
   'Group → global configuration → default.': '群设置 → 全局配置 → 默认值。',
   Groups: '群组',
   History: '历史',
+  'Headers (Name: value, one per line)': '请求头（名称: 值，每行一个）',
   'Id (optional)': 'ID（可选）',
   Import: '导入',
   'Import and export': '导入与导出',

@@ -8,14 +8,19 @@ import { t } from '../lib/i18n.js';
 const TYPES = ['stdio', 'npx', 'npm', 'http', 'sse'];
 
 function AddServer({ onDone }) {
-  const [form, setForm] = useState({ name: '', type: 'http', url: '', command: '', args: '', package: '' });
+  const [form, setForm] = useState({ name: '', type: 'http', url: '', headers: '', command: '', args: '', package: '' });
   const action = useAction();
   const set = (key) => (value) => setForm({ ...form, [key]: value });
   const remote = form.type === 'http' || form.type === 'sse';
   const submit = (e) => {
     e.preventDefault();
     const config = { type: form.type };
-    if (remote) config.url = form.url;
+    if (remote) {
+      config.url = form.url;
+      // `Name: value` per line, e.g. `Authorization: Bearer …`.
+      const headers = Object.fromEntries(form.headers.split('\n').map((l) => l.split(/:(.*)/s).map((x) => x.trim())).filter(([k, v]) => k && v));
+      if (Object.keys(headers).length) config.headers = headers;
+    }
     else if (form.type === 'stdio') Object.assign(config, { command: form.command, args: form.args.split(/\s+/).filter(Boolean) });
     else Object.assign(config, { package: form.package, args: form.args.split(/\s+/).filter(Boolean) });
     action.run(async () => {
@@ -30,6 +35,7 @@ function AddServer({ onDone }) {
       <${TextField} label=${t('Name') + ' *'} value=${form.name} onValue=${set('name')} error=${errors.name} name="name" required />
       <${SelectField} label=${t('Type')} value=${form.type} onValue=${set('type')} options=${TYPES} error=${errors.type} />
       ${remote ? html`<${TextField} label=${t('URL')} value=${form.url} onValue=${set('url')} error=${errors.url} name="url" placeholder="https://…/mcp" />` : null}
+      ${remote ? html`<${TextField} label=${t('Headers (Name: value, one per line)')} value=${form.headers} onValue=${set('headers')} error=${errors.headers} multiline name="headers" spellcheck="false" />` : null}
       ${form.type === 'stdio' ? html`<${TextField} label=${t('Command')} value=${form.command} onValue=${set('command')} error=${errors.command} name="command" />` : null}
       ${form.type === 'npm' || form.type === 'npx' ? html`<${TextField} label=${t('Package')} value=${form.package} onValue=${set('package')} error=${errors.package} name="package" />` : null}
       ${remote ? null : html`<${TextField} label=${t('Arguments (space separated)')} value=${form.args} onValue=${set('args')} error=${errors.args} name="args" />`}
