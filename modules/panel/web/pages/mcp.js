@@ -7,8 +7,10 @@ import { t } from '../lib/i18n.js';
 
 const TYPES = ['stdio', 'npx', 'npm', 'http', 'sse'];
 
+const EMPTY = { name: '', type: 'http', url: '', headers: '', command: '', args: '', package: '' };
+
 function AddServer({ onDone }) {
-  const [form, setForm] = useState({ name: '', type: 'http', url: '', headers: '', command: '', args: '', package: '' });
+  const [form, setForm] = useState(EMPTY);
   const action = useAction();
   const set = (key) => (value) => setForm({ ...form, [key]: value });
   const remote = form.type === 'http' || form.type === 'sse';
@@ -25,7 +27,7 @@ function AddServer({ onDone }) {
     else Object.assign(config, { package: form.package, args: form.args.split(/\s+/).filter(Boolean) });
     action.run(async () => {
       await post('mcp/servers', { name: form.name, config });
-      setForm({ ...form, name: '' });
+      setForm(EMPTY); // headers may hold a token: do not leave it on screen
       onDone();
     });
   };
