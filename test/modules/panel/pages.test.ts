@@ -111,7 +111,7 @@ describe('web panel in a browser', function () {
     await screenshot(page, 'channels');
   });
 
-  it('presets: create, edit and delete one; an invalid id shows the API error', async () => {
+  it('presets: create, edit, copy, make default, import and delete; an invalid id shows the API error', async () => {
     await open('presets', 'tr[data-preset="builtin_assistant"]');
     await page.getByRole('button', { name: 'New preset' }).click();
     let form = page.locator('form[aria-label="New preset"]');
@@ -136,6 +136,20 @@ describe('web panel in a browser', function () {
     await form.getByRole('button', { name: 'Save' }).click();
     await row.filter({ hasText: 'Panel preset, edited' }).waitFor();
     expect((await s.request('GET', '/api/presets/panel-preset')).body.data.name).to.equal('Panel preset, edited');
+
+    await row.getByRole('button', { name: 'Copy' }).click();
+    await page.locator('tr[data-preset]').filter({ hasText: 'Panel preset, edited (copy)' }).waitFor();
+    await row.getByRole('button', { name: 'Make default' }).click();
+    await row.locator('.badge').filter({ hasText: 'default' }).waitFor();
+    expect((await s.request('GET', '/api/presets/config')).body.data.defaultId).to.equal('panel-preset');
+    await page.locator('tr[data-preset="default"]').getByRole('button', { name: 'Make default' }).click();
+    await page.locator('tr[data-preset="default"] .badge').filter({ hasText: 'default' }).waitFor();
+
+    const exported = (await s.request('GET', '/api/presets/panel-preset/export')).text;
+    await page.getByLabel('Or paste YAML').fill(exported.replace(/^id: panel-preset$/m, 'id: imported-preset'));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('tr[data-preset="imported-preset"]').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Imported: 1' }).waitFor();
     await screenshot(page, 'presets');
 
     await row.getByRole('button', { name: 'Delete' }).click(); // the confirmation is accepted by the test browser
