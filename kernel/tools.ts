@@ -3,9 +3,9 @@
  * that registered it, so unloading a module removes its tools. Arguments are checked against the
  * tool's schema before the handler runs.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { HttpError } from './errors.ts';
-import { toDetails } from './validate.ts';
+import { newAjv, toDetails } from './validate.ts';
 import type { RegisteredTool, ToolContext, ToolDefinition, ToolRegistry, ToolResult } from './types.ts';
 
 interface Entry {
@@ -31,7 +31,7 @@ export interface KernelToolRegistry {
 export function createToolRegistry(): KernelToolRegistry {
   const tools = new Map<string, Entry>();
   // Compiled schemas are removed again on unregister, so one ajv instance does not grow with reloads.
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+  const ajv = newAjv(false);
 
   const describe = (e: Entry): RegisteredTool => {
     const { handler: _handler, ...rest } = e.tool;

@@ -33,7 +33,8 @@ export function toDetails(errors: ErrorObject[] | null | undefined, where: strin
   });
 }
 
-function newAjv(coerce: boolean): Ajv {
+/** An ajv instance with formats; `coerce` turns query and path strings into their declared types. */
+export function newAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: coerce ? 'array' : false });
   addFormats(ajv);
   return ajv;

@@ -151,6 +151,8 @@ export const CONFIG_SCHEMA: JSONSchema = {
         maxBytes: int(1048576, 1),
         timeoutMs: int(10000, 1),
         maxRedirects: int(5, 0, 20),
+        // Host names exempt from the private-address refusal (one intranet service, say).
+        allowedHosts: strings(),
       }),
     }),
     mcp: obj({ enabled: bool(true), server: obj({ enabled: bool(false), apiKey: str('') }) }),

@@ -1,6 +1,7 @@
 /** The `/api/mcp` routes (API.md §8.2). Changes that run commands are master-only (KERNEL.md §10.17). */
 import { HttpError } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { clientGone, executeTool } from '../../lib/tool-state/execute.ts';
 import * as schema from './schemas.ts';
 import { configOf, normalizeConfig } from './server-config.ts';
 import type { McpService } from './service.ts';
@@ -64,7 +65,9 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
   });
 
   router.post('/servers/:name/tools/:tool/call', masterOnly, v({ summary: 'Call one tool of an MCP server through the tool registry', params: schema.toolParams, body: schema.callBody }), async (c) => {
-    c.body = await service().callTool(c.params.name, c.params.tool, body(c).args ?? {});
+    // Through the same path as /api/tools/call: the tool switches apply and the call is logged.
+    const name = service().registryName(c.params.name, c.params.tool);
+    c.body = (await executeTool(ctx, name, (body(c).args ?? {}) as Record<string, unknown>, { user: c.state.user, signal: clientGone(c) })).result;
   });
 
   router.get('/servers/:name/resources', v({ summary: 'Resources of one MCP server', params: schema.nameParams }), (c) => {

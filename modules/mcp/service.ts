@@ -159,13 +159,13 @@ export class McpService {
     return this.find(server).getPrompt(name, args);
   }
 
-  /** Calls one of a server's tools through the kernel registry (so its schema is checked first). */
-  callTool(server: string, tool: string, args: unknown): Promise<unknown> {
+  /** The registry name of one of a server's tools (calls go through the registry, which checks the schema). */
+  registryName(server: string, tool: string): string {
     const conn = this.find(server);
     if (!conn.connected) throw new HttpError(409, 'NOT_CONNECTED', `MCP server "${server}" is not connected`);
     const registered = conn.registryNames.get(tool);
     if (!registered) throw notFound('TOOL_NOT_FOUND', `MCP server "${server}" has no tool "${tool}"`);
-    return this.ctx.tools.call(registered, args);
+    return registered;
   }
 
   /** Persists a new server, then connects it; a failed connection leaves it registered with status `error`. */
