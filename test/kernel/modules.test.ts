@@ -96,6 +96,9 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     await eventually(() => s.output().includes(`${pluginsFile} is not valid JSON`), 3000, 'log line');
     expect((await s.request('GET', '/api/echo/version')).status).to.equal(200);
     await writeFile(pluginsFile, JSON.stringify({ echo: { options: { city: 'Berlin' } } }));
+    // Let that reload settle, so the next test counts only its own.
+    await new Promise((r) => setTimeout(r, 300));
+    await eventually(async () => (await status('echo')).status === 'loaded', 3000, 'settled');
   });
 
   it('unloads a module whose folder is removed', async () => {

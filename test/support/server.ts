@@ -94,7 +94,12 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     });
     child.stdout!.on('data', (d) => (log.text += d));
     child.stderr!.on('data', (d) => (log.text += d));
-    url = await waitForUrl(child, log);
+    try {
+      url = await waitForUrl(child, log);
+    } catch (err) {
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      throw err;
+    }
   };
 
   const request = async (method: string, p: string, o: RequestOptions = {}): Promise<Reply> => {
