@@ -16,7 +16,7 @@ interface Entry {
   current?: ModuleVersion;
   status: ModuleStatus['status'];
   error?: string;
-  loadedAt: number | null;
+  loadedAt: string | null;
   reloads: number;
 }
 
@@ -118,7 +118,7 @@ export class ModuleTable {
         status: e.status,
         prefix: e.current?.prefix ?? null,
         dir: e.source.dir,
-        loadedAt: e.loadedAt ? new Date(e.loadedAt).toISOString() : null,
+        loadedAt: e.loadedAt,
         reloads: e.reloads,
         ...(e.error ? { error: e.error } : {}),
       }))
@@ -202,7 +202,7 @@ export class ModuleTable {
     if (old) entry.reloads += 1;
     entry.status = 'loaded';
     entry.error = undefined;
-    entry.loadedAt = Date.now();
+    entry.loadedAt = new Date().toISOString();
     this.deps.log.info(`module "${name}" ${old ? 'reloaded' : 'loaded'} at ${next.prefix} in ${Math.round(performance.now() - started)} ms`);
     this.deps.events.publish('module-loaded', { name, prefix: next.prefix, reloads: entry.reloads });
     if (old) void this.retire(old);

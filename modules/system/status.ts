@@ -25,8 +25,17 @@ export function health(runtime: KernelRuntime) {
   };
 }
 
+// process.memoryUsage() reads /proc on every call (a tenth of a /status request's CPU under load):
+// a status poller gets figures at most a second old.
+let memorySample = { at: 0, value: process.memoryUsage() };
+function memoryUsage(): NodeJS.MemoryUsage {
+  const now = Date.now();
+  if (now - memorySample.at > 1000) memorySample = { at: now, value: process.memoryUsage() };
+  return memorySample.value;
+}
+
 export function status(runtime: KernelRuntime) {
-  const memory = process.memoryUsage();
+  const memory = memoryUsage();
   return {
     status: 'running',
     version: runtime.version,
