@@ -35,10 +35,14 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   /** Everything a turn needs that can fail as a plain HTTP error, before any byte of a stream is sent. */
   const prepare = async (body: ChatBody) => {
     const preset = await resolvePreset(ctx.store, ctx.config, body.presetId ?? body.preset);
-    const routes = await routesFor(ctx.store, ctx.config, body.model ?? preset.model);
     const conversationId = conversationIdOf(body, ctx);
-    const tools = body.tools === false ? null : await chatTools(ctx, preset.tools);
-    const past = history(await conversations.messages(conversationId, { limit: preset.historyLimit }));
+    // Independent reads: side by side, since they all stand before the first byte of the answer.
+    const [routes, tools, stored] = await Promise.all([
+      routesFor(ctx.store, ctx.config, body.model ?? preset.model),
+      body.tools === false ? null : chatTools(ctx, preset.tools),
+      conversations.messages(conversationId, { limit: preset.historyLimit }),
+    ]);
+    const past = history(stored);
     const messages: ChatMessage[] = [...(preset.systemPrompt ? [{ role: 'system' as const, content: preset.systemPrompt }] : []), ...past, { role: 'user', content: body.message }];
     return { preset, routes, conversationId, tools, messages };
   };
