@@ -7,6 +7,24 @@ import { t } from './i18n.js';
 export const html = htm.bind(h);
 
 /** Loads data with `fn` (again when `deps` change or `reload()` is called). */
+/** Which form a list page shows: none, the new-item form, or one item's editor; `done` closes it and reloads the list. */
+export function useEditor(list) {
+  const [editing, setEditing] = useState(null);
+  const [adding, setAdding] = useState(false);
+  const close = () => {
+    setEditing(null);
+    setAdding(false);
+  };
+  return {
+    editing,
+    adding,
+    add: () => (setAdding(true), setEditing(null)),
+    edit: (item) => (setEditing(item), setAdding(false)),
+    close,
+    done: () => (close(), list.reload()),
+  };
+}
+
 export function useLoad(fn, deps = []) {
   const [state, setState] = useState({ loading: true, data: undefined, error: null });
   const seq = useRef(0);

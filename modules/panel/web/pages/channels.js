@@ -1,7 +1,7 @@
 // Channels: list, create, edit, delete, test (showing the upstream's answer) and models.
 // Keys arrive masked; sending a masked key back means "unchanged".
 import { useState } from 'preact/hooks';
-import { html, Button, CheckField, Empty, ErrorNote, Loaded, Section, SelectField, TextField, confirmed, detailsByField, useAction, useLoad } from '../lib/ui.js';
+import { html, Button, CheckField, Empty, ErrorNote, Loaded, Section, SelectField, TextField, confirmed, detailsByField, useAction, useEditor, useLoad } from '../lib/ui.js';
 import { del, get, post, put } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
@@ -86,22 +86,16 @@ function ChannelRow({ channel, onChanged, onEdit }) {
 
 export default function ChannelsPage() {
   const list = useLoad(() => get('channels'));
-  const [editing, setEditing] = useState(null);
-  const [adding, setAdding] = useState(false);
-  const done = () => {
-    setEditing(null);
-    setAdding(false);
-    list.reload();
-  };
+  const editor = useEditor(list);
   return html`<h1>${t('Channels')}</h1>
-    <${Section} title=${t('Channels')} actions=${html`<button class="primary" onClick=${() => (setAdding(true), setEditing(null))}>${t('New channel')}</button>`}>
-      ${adding ? html`<div class="card"><h3>${t('New channel')}</h3><${ChannelForm} onDone=${done} onCancel=${() => setAdding(false)} /></div>` : null}
-      ${editing ? html`<div class="card"><h3>${t('Edit channel')} ${editing.name}</h3><${ChannelForm} key=${editing.id} channel=${editing} onDone=${done} onCancel=${() => setEditing(null)} /></div>` : null}
+    <${Section} title=${t('Channels')} actions=${html`<button class="primary" onClick=${editor.add}>${t('New channel')}</button>`}>
+      ${editor.adding ? html`<div class="card"><h3>${t('New channel')}</h3><${ChannelForm} onDone=${editor.done} onCancel=${editor.close} /></div>` : null}
+      ${editor.editing ? html`<div class="card"><h3>${t('Edit channel')} ${editor.editing.name}</h3><${ChannelForm} key=${editor.editing.id} channel=${editor.editing} onDone=${editor.done} onCancel=${editor.close} /></div>` : null}
       <${Loaded} state=${list} label=${t('Channels')}>${(channels) =>
         channels.length
           ? html`<div class="table-wrap"><table>
               <thead><tr><th>${t('Name')}</th><th>${t('Adapter')}</th><th>${t('API key')}</th><th>${t('Models')}</th><th>${t('State')}</th><th></th></tr></thead>
-              <tbody>${channels.map((c) => html`<${ChannelRow} key=${c.id} channel=${c} onChanged=${list.reload} onEdit=${(ch) => (setEditing(ch), setAdding(false))} />`)}</tbody>
+              <tbody>${channels.map((c) => html`<${ChannelRow} key=${c.id} channel=${c} onChanged=${list.reload} onEdit=${editor.edit} />`)}</tbody>
             </table></div>`
           : html`<${Empty} text=${t('No channels yet. Add one to start chatting.')} />`}</${Loaded}>
     </${Section}>`;

@@ -1,6 +1,6 @@
 // Presets: list (built-in and own), create, edit, copy, delete, make default, YAML import/export.
 import { useState } from 'preact/hooks';
-import { html, Button, CheckField, Empty, ErrorNote, Loaded, Section, TextField, confirmed, detailsByField, useAction, useLoad } from '../lib/ui.js';
+import { html, Button, CheckField, Empty, ErrorNote, Loaded, Section, TextField, confirmed, detailsByField, useAction, useEditor, useLoad } from '../lib/ui.js';
 import { api, del, get, post, put } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
@@ -90,22 +90,16 @@ function ImportForm({ onDone }) {
 
 export default function PresetsPage() {
   const list = useLoad(() => get('presets'));
-  const [editing, setEditing] = useState(null);
-  const [adding, setAdding] = useState(false);
-  const done = () => {
-    setEditing(null);
-    setAdding(false);
-    list.reload();
-  };
+  const editor = useEditor(list);
   return html`<h1>${t('Presets')}</h1>
-    <${Section} title=${t('Presets')} actions=${html`<button class="primary" onClick=${() => (setAdding(true), setEditing(null))}>${t('New preset')}</button>`}>
-      ${adding ? html`<div class="card"><h3>${t('New preset')}</h3><${PresetForm} onDone=${done} onCancel=${() => setAdding(false)} /></div>` : null}
-      ${editing ? html`<div class="card"><h3>${t('Edit preset')} ${editing.name}</h3><${PresetForm} key=${editing.id} preset=${editing} onDone=${done} onCancel=${() => setEditing(null)} /></div>` : null}
+    <${Section} title=${t('Presets')} actions=${html`<button class="primary" onClick=${editor.add}>${t('New preset')}</button>`}>
+      ${editor.adding ? html`<div class="card"><h3>${t('New preset')}</h3><${PresetForm} onDone=${editor.done} onCancel=${editor.close} /></div>` : null}
+      ${editor.editing ? html`<div class="card"><h3>${t('Edit preset')} ${editor.editing.name}</h3><${PresetForm} key=${editor.editing.id} preset=${editor.editing} onDone=${editor.done} onCancel=${editor.close} /></div>` : null}
       <${Loaded} state=${list} label=${t('Presets')}>${(data) =>
         data.presets.length
           ? html`<div class="table-wrap"><table>
               <thead><tr><th>${t('Name')}</th><th>${t('Description')}</th><th>${t('Kind')}</th><th></th></tr></thead>
-              <tbody>${data.presets.map((p) => html`<${PresetRow} key=${p.id} preset=${p} onChanged=${list.reload} onEdit=${(x) => (setEditing(x), setAdding(false))} />`)}</tbody>
+              <tbody>${data.presets.map((p) => html`<${PresetRow} key=${p.id} preset=${p} onChanged=${list.reload} onEdit=${editor.edit} />`)}</tbody>
             </table></div>`
           : html`<${Empty} />`}</${Loaded}>
     </${Section}>
