@@ -1,18 +1,14 @@
 import { expect } from 'chai';
-import { makeModulesDir, type ModulesDir } from '../support/modules.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { readFrames } from '../support/sse.ts';
 
 describe('GET /api/system/events (KERNEL.md §8)', () => {
   let s: TestServer;
-  let mods: ModulesDir;
   before(async () => {
-    mods = await makeModulesDir({ fixtures: ['echo'] });
-    s = await startServer({ modulesDir: mods.dir });
+    s = await startServer({ modules: { fixtures: ['echo'] } });
   });
   after(async () => {
     await s?.stop();
-    await mods?.cleanup();
   });
 
   it('sends unnamed data frames with a type for EventSource onmessage, authenticated by ?token=', async () => {
@@ -34,7 +30,7 @@ describe('GET /api/system/events (KERNEL.md §8)', () => {
     const res = await fetch(`${s.url}/api/system/events?named=1`, { headers: { authorization: `Bearer ${s.token}` } });
     const reading = readFrames(res, (f) => f.some((x) => x.includes('module-failed')));
     await new Promise((r) => setTimeout(r, 100));
-    await mods.write('echo/version.ts', 'export const VERSION = ;');
+    await s.modules!.write('echo/version.ts', 'export const VERSION = ;');
     const frames = await reading;
     const failed = frames.find((f) => f.startsWith('event: module-failed'))!;
     expect(failed).to.be.a('string');

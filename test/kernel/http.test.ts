@@ -2,20 +2,16 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { makeModulesDir, type ModulesDir } from '../support/modules.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 describe('HTTP conventions (KERNEL.md §4)', () => {
   let s: TestServer;
-  let mods: ModulesDir;
 
   before(async () => {
-    mods = await makeModulesDir({ fixtures: ['echo'] });
-    s = await startServer({ modulesDir: mods.dir, env: { BODY_LIMIT: '10kb' } });
+    s = await startServer({ modules: { fixtures: ['echo'] }, env: { BODY_LIMIT: '10kb' } });
   });
   after(async () => {
     await s?.stop();
-    await mods?.cleanup();
   });
 
   it('wraps data in the success envelope', async () => {

@@ -2,21 +2,17 @@ import { expect } from 'chai';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeModulesDir, type ModulesDir } from '../support/modules.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 describe('store (KERNEL.md §7)', () => {
   let s: TestServer;
-  let mods: ModulesDir;
   const file = () => path.join(s.dataDir, 'echo-counter.json');
 
   before(async () => {
-    mods = await makeModulesDir({ fixtures: ['echo'] });
-    s = await startServer({ modulesDir: mods.dir });
+    s = await startServer({ modules: { fixtures: ['echo'] } });
   });
   after(async () => {
     await s?.stop();
-    await mods?.cleanup();
   });
 
   it('persists every one of many parallel writes, and a 2xx means on disk', async () => {
@@ -46,18 +42,15 @@ describe('store (KERNEL.md §7)', () => {
 
 describe('store: an unreadable data file', () => {
   let s: TestServer;
-  let mods: ModulesDir;
   const garbage = '{"count": 3, "items": [1, 2';
 
   before(async () => {
-    mods = await makeModulesDir({ fixtures: ['echo'] });
     const dataDir = await mkdtemp(path.join(tmpdir(), 'chatai-corrupt-'));
     await writeFile(path.join(dataDir, 'echo-counter.json'), garbage);
-    s = await startServer({ modulesDir: mods.dir, dataDir });
+    s = await startServer({ modules: { fixtures: ['echo'] }, dataDir });
   });
   after(async () => {
     await s?.stop();
-    await mods?.cleanup();
   });
 
   it('is moved aside with its content intact, never overwritten, and the log names it', async () => {

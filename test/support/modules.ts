@@ -5,7 +5,7 @@
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from './server.ts';
+import { ROOT } from './root.ts';
 
 export const FIXTURES = path.join(ROOT, 'test/fixtures/modules');
 
@@ -17,7 +17,14 @@ export interface ModulesDir {
   cleanup(): Promise<void>;
 }
 
-export async function makeModulesDir(opts: { real?: string[]; fixtures?: string[] } = {}): Promise<ModulesDir> {
+export interface ModulesDirOptions {
+  /** Modules of the project linked in (default: auth and system). */
+  real?: string[];
+  /** Folders of test/fixtures/modules copied in. */
+  fixtures?: string[];
+}
+
+export async function makeModulesDir(opts: ModulesDirOptions = {}): Promise<ModulesDir> {
   const dir = await mkdtemp(path.join(tmpdir(), 'chatai-modules-'));
   const kernel = path.join(ROOT, 'kernel');
   for (const name of opts.real ?? ['auth', 'system']) await symlink(path.join(ROOT, 'modules', name), path.join(dir, name), 'dir');

@@ -6,14 +6,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createLoginToken } from '../../kernel/auth/login-tokens.ts';
+import { makeModulesDir, type ModulesDir, type ModulesDirOptions } from './modules.ts';
+import { ROOT } from './root.ts';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT };
 
 export interface StartOptions {
   dataDir?: string;
   modulesDir?: string;
+  /** A temporary MODULES_DIR with these real and fixture modules (see `makeModulesDir`); removed on stop. */
+  modules?: ModulesDirOptions;
   pluginsFile?: string;
   env?: Record<string, string>;
 }
@@ -38,6 +41,8 @@ export interface TestServer {
   url: string;
   port: number;
   dataDir: string;
+  /** The temporary MODULES_DIR made for `opts.modules`, for tests that edit module files. */
+  modules?: ModulesDir;
   /** A master JWT obtained through POST /api/auth/login. */
   token: string;
   loginAs(opts: { groupId?: string }): Promise<string>;
@@ -70,6 +75,7 @@ function waitForUrl(child: ChildProcess, log: { text: string }): Promise<string>
 /** Starts a server; call `stop()` in an `after` hook. The data dir is removed on stop unless it was given. */
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const ownsDataDir = !opts.dataDir;
+  const modules = opts.modules ? await makeModulesDir(opts.modules) : undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'chatai-test-')));
   const log = { text: '' };
   let child: ChildProcess;
@@ -83,7 +89,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
         PORT: '0',
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
-        MODULES_DIR: opts.modulesDir ?? path.join(ROOT, 'modules'),
+        MODULES_DIR: modules?.dir ?? opts.modulesDir ?? path.join(ROOT, 'modules'),
         PLUGINS_FILE: opts.pluginsFile ?? path.join(dataDir, 'plugins.test.json'),
         RATE_LIMIT_MAX: '100000',
         LOG_LEVEL: 'info',
@@ -139,7 +145,12 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     clearTimeout(timer);
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    await modules?.cleanup();
+    throw err;
+  }
   const server: TestServer = {
     get url() {
       return url;
@@ -148,6 +159,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       return Number(new URL(url).port);
     },
     dataDir,
+    modules,
     token: '',
     loginAs,
     request,
@@ -160,6 +172,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     async stop() {
       await stopChild();
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      await modules?.cleanup();
     },
   };
   server.token = await loginAs({});

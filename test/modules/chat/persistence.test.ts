@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
 
@@ -10,17 +9,15 @@ const MODULES = ['auth', 'channels', 'chat', 'conversations'];
 
 describe('chat persistence across a restart', () => {
   let s: TestServer;
-  let modules: ModulesDir;
   let up: Upstream;
 
   before(async () => {
-    modules = await makeModulesDir({ real: MODULES, fixtures: ['chat-tool'] });
-    [s, up] = await Promise.all([startServer({ modulesDir: modules.dir }), startUpstream()]);
+    [s, up] = await Promise.all([startServer({ modules: { real: MODULES, fixtures: ['chat-tool'] } }), startUpstream()]);
     await s.request('POST', '/api/channels', {
       body: { id: 'oa', name: 'OA', adapterType: 'openai', baseUrl: up.baseUrl('openai'), apiKey: 'sk-persist-SECRET-0000-abcd', models: ['gpt-4o'] },
     });
   });
-  after(() => Promise.all([s?.stop(), up?.close()]).then(() => modules?.cleanup()));
+  after(() => Promise.all([s?.stop(), up?.close()]));
 
   it('keeps the conversation, the channel and its usage after the server restarts', async function () {
     this.timeout(90_000); // a restart is a second server start

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Protocol, type Upstream } from '../../support/upstream.ts';
 import { chatStream } from './sse-client.ts';
@@ -9,18 +8,16 @@ const MODULES = ['auth', 'channels', 'chat', 'conversations'];
 
 describe('POST /api/chat/stream', () => {
   let s: TestServer;
-  let modules: ModulesDir;
   let up: Upstream;
 
   before(async () => {
-    modules = await makeModulesDir({ real: MODULES, fixtures: ['chat-tool'] });
-    [s, up] = await Promise.all([startServer({ modulesDir: modules.dir }), startUpstream()]);
+    [s, up] = await Promise.all([startServer({ modules: { real: MODULES, fixtures: ['chat-tool'] } }), startUpstream()]);
     const res = await s.request('POST', '/api/channels', {
       body: { id: 'oa', name: 'OA', adapterType: 'openai', baseUrl: up.baseUrl('openai'), apiKey: 'sk-stream-SECRET-1234-abcd', models: ['gpt-4o'] },
     });
     expect(res.status).to.equal(201);
   });
-  after(() => Promise.all([s?.stop(), up?.close()]).then(() => modules?.cleanup()));
+  after(() => Promise.all([s?.stop(), up?.close()]));
   beforeEach(() => up.reset());
 
   it('sends start, content pieces as they arrive, then end with usage — named events that carry type', async () => {
