@@ -1,7 +1,8 @@
 /**
  * Authentication for `/api`: koa-jwt verifies the token (HS256 pinned, issuer and audience checked,
- * revoked ids refused); this layer turns a missing or bad token into the right 401 code and applies
- * the role rule, so no module has to check roles route by route.
+ * revoked ids refused) the first time it is seen, and it is remembered after that; this layer turns
+ * a missing or bad token into the right 401 code and applies the role rule, so no module has to
+ * check roles route by route.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
@@ -10,6 +11,7 @@ import { HttpError } from '../errors.ts';
 import type { AuthUser } from '../types.ts';
 import { isAllowed } from './roles.ts';
 import { JWT_AUDIENCE, JWT_ISSUER } from './service.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 /** Bearer header first, then the `auth_token` cookie, then `?token=` on GET (EventSource cannot set headers). */
 function tokenOf(c: Context): string | null {
@@ -18,7 +20,8 @@ function tokenOf(c: Context): string | null {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     return match ? match[1] : null;
   }
-  const cookie = c.cookies.get('auth_token');
+  // c.cookies builds a cookie jar: only when there are cookies to read.
+  const cookie = c.req.headers.cookie && c.cookies.get('auth_token');
   if (cookie) return cookie;
   if (c.method === 'GET' && typeof c.query.token === 'string') return c.query.token;
   return null;
@@ -35,17 +38,29 @@ export function authenticate(opts: { secret: KeyObject; isRevoked: (jti: string)
     getToken: tokenOf,
     isRevoked: async (_c: Context, payload: object) => opts.isRevoked(String((payload as { jti?: unknown }).jti)),
   } as unknown as koaJwt.Options) as unknown as Middleware;
+  const verified = new VerifiedTokens();
+
+  /** The token's user, or undefined with the reason left in `c.state.jwtOriginalError` by koa-jwt. */
+  async function userOf(c: Context, token: string): Promise<AuthUser | undefined> {
+    const known = verified.get(token);
+    if (known && !opts.isRevoked(known.jti)) return known;
+    await verify(c, async () => {});
+    const user = c.state.user as AuthUser | undefined;
+    if (!user || typeof user.role !== 'string' || typeof user.jti !== 'string') return undefined;
+    verified.add(token, user);
+    return user;
+  }
 
   return async function authMiddleware(c, next) {
     if (!c.path.startsWith('/api/') && c.path !== '/api') return next();
     const isPublic = opts.isPublic(c);
-    if (!tokenOf(c)) {
+    const token = tokenOf(c);
+    if (!token) {
       if (isPublic) return next();
       throw new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a Bearer token or the auth_token cookie');
     }
-    await verify(c, async () => {});
-    const user = c.state.user as AuthUser | undefined;
-    if (!user || typeof user.role !== 'string' || typeof user.jti !== 'string') {
+    const user = await userOf(c, token);
+    if (!user) {
       delete c.state.user;
       if (isPublic) return next();
       const cause = c.state.jwtOriginalError as { name?: string; message?: string } | undefined;
@@ -53,6 +68,7 @@ export function authenticate(opts: { secret: KeyObject; isRevoked: (jti: string)
       if (cause?.message === 'Token revoked') throw new HttpError(401, 'INVALID_TOKEN', 'Token has been revoked (logged out)');
       throw new HttpError(401, 'INVALID_TOKEN', 'Invalid token');
     }
+    c.state.user = user;
     if (!isPublic && !isAllowed(user, c.method, c.path)) {
       throw new HttpError(403, 'FORBIDDEN', `A group admin of group "${user.groupId}" may not ${c.method} ${c.path}`);
     }

@@ -76,6 +76,21 @@ describe('HTTP conventions (KERNEL.md §4)', () => {
     expect(res.body.code).to.equal('TOKEN_EXPIRED');
   });
 
+  it('answers 401 TOKEN_EXPIRED for a token that worked until it expired (verified tokens are remembered, expiry is not)', async () => {
+    const { secret } = JSON.parse(await readFile(path.join(s.dataDir, 'jwt-secret.json'), 'utf8'));
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = jwt.sign({ role: 'master', jti: 'short', sub: 'master', exp }, Buffer.from(secret, 'base64'), {
+      issuer: 'chatai-panel',
+      audience: 'chatai-client',
+    });
+    expect((await s.request('GET', '/api/echo/version', { token: shortLived })).status).to.equal(200);
+    expect((await s.request('GET', '/api/echo/version', { token: shortLived })).status).to.equal(200);
+    await new Promise((ok) => setTimeout(ok, exp * 1000 - Date.now() + 50));
+    const res = await s.request('GET', '/api/echo/version', { token: shortLived });
+    expect(res.status).to.equal(401);
+    expect(res.body.code).to.equal('TOKEN_EXPIRED');
+  });
+
   it('answers 404 NOT_FOUND as JSON for unknown /api paths', async () => {
     const res = await s.request('GET', '/api/no-such-module/x');
     expect(res.status).to.equal(404);
