@@ -1,6 +1,6 @@
 /**
  * Assembles the kernel: store, config, auth, events, tools, the module table and the HTTP stack.
- * Middleware order: envelope → resolve module → authenticate → rate limit → body → dispatch.
+ * Middleware order: resolve module (and count) → envelope → authenticate → rate limit → body → dispatch.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { body } from './http/body.ts';
 import { envelope } from './http/envelope.ts';
 import { rateLimit } from './http/ratelimit.ts';
 import { createLogger } from './log.ts';
-import { dispatch, isPublicRoute, resolve } from './modules/dispatch.ts';
+import { dispatch, isPublicRoute, resolve, type RequestCounters } from './modules/dispatch.ts';
 import { ModuleTable } from './modules/registry.ts';
 import { watchModules, type ModuleWatcher } from './modules/watch.ts';
 import * as kernelApi from './index.ts';
@@ -77,7 +77,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   const auth = await createAuthService({ secret, store, dataDir: settings.dataDir, config });
   const tools = createToolRegistry();
   const version = await packageVersion();
-  const counters = { total: 0, errors: 0, inflight: 0 };
+  const counters: RequestCounters = { total: 0, errors: 0, inflight: 0 };
 
   let table: ModuleTable;
   const runtime: KernelRuntime = {
@@ -111,17 +111,8 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.silent = true;
-  app.use(async (c, next) => {
-    counters.total += 1;
-    counters.inflight += 1;
-    c.res.once('close', () => {
-      counters.inflight -= 1;
-      if (c.status >= 500) counters.errors += 1;
-    });
-    await next();
-  });
+  app.use(resolve(table, counters));
   app.use(envelope(log));
-  app.use(resolve(table));
   app.use(authenticate({ secret, isRevoked: auth.isRevoked, isPublic: isPublicRoute }));
   app.use(
     rateLimit({

@@ -1,10 +1,19 @@
-/** JSON and text body parsing with a size cap: malformed JSON is 400 INVALID_JSON, oversize is 413. */
+/**
+ * JSON and text body parsing with a size cap: malformed JSON is 400 INVALID_JSON, oversize is 413.
+ * A request without a body (most GETs) skips the parser, which would only find that out slowly.
+ */
 import bodyParser from 'koa-bodyparser';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { HttpError } from '../errors.ts';
 
+/** HTTP/1.1 framing: a request has a body only when it says how long it is or that it is chunked. */
+function hasBody(c: Context): boolean {
+  const headers = c.req.headers;
+  return headers['transfer-encoding'] !== undefined || headers['content-length'] !== undefined;
+}
+
 export function body(limit: string): Middleware {
-  return bodyParser({
+  const parse = bodyParser({
     enableTypes: ['json', 'text', 'form'],
     jsonLimit: limit,
     textLimit: limit,
@@ -20,4 +29,9 @@ export function body(limit: string): Middleware {
       throw new HttpError(e.status && e.status < 500 ? e.status : 400, 'VALIDATION_ERROR', `Request body could not be read: ${e.message}`);
     },
   }) as unknown as Middleware;
+  return function bodyMiddleware(c, next) {
+    if (hasBody(c)) return parse(c, next);
+    (c.request as { body?: unknown }).body = {};
+    return next();
+  };
 }

@@ -11,16 +11,30 @@ import type { ModuleVersion } from './version.ts';
 
 type Routed = Context & { _matchedRoute?: string; state: { versions?: readonly ModuleVersion[] } };
 
-/** Picks the versions for this request and holds them until the response closes. */
-export function resolve(table: ModuleTable): Middleware {
-  return async function resolveMiddleware(c, next) {
+/** What the kernel counts of its requests; the system module reports it. */
+export interface RequestCounters {
+  total: number;
+  errors: number;
+  inflight: number;
+}
+
+/**
+ * Picks the versions for this request and holds them, and counts the request, until its response
+ * closes (so a stream counts for as long as it runs). One `close` listener does both.
+ */
+export function resolve(table: ModuleTable, counters: RequestCounters): Middleware {
+  return function resolveMiddleware(c, next) {
     const versions = table.match(c.path);
     c.state.versions = versions;
+    counters.total += 1;
+    counters.inflight += 1;
     for (const v of versions) v.inflight += 1;
-    c.res.once('close', () => {
+    c.res.on('close', () => {
+      counters.inflight -= 1;
+      if (c.status >= 500) counters.errors += 1;
       for (const v of versions) if (--v.inflight === 0) v.idle?.();
     });
-    await next();
+    return next();
   };
 }
 
