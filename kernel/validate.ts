@@ -67,12 +67,15 @@ export function createValidator(): Validator {
       const params = spec.params && check(textAjv, spec.params, 'params');
       const query = spec.query && check(textAjv, spec.query, 'query');
       const body = spec.body && check(bodyAjv, spec.body, 'body');
-      const middleware: DocumentedMiddleware = async (c, next) => {
-        params?.(c.params ?? {});
-        query?.(c.query);
-        body?.((c.request as { body?: unknown }).body);
-        await next();
-      };
+      const middleware: DocumentedMiddleware =
+        params || query || body
+          ? (c, next) => {
+              params?.(c.params ?? {});
+              query?.(c.query);
+              body?.((c.request as { body?: unknown }).body);
+              return next();
+            }
+          : (_c, next) => next();
       middleware[ROUTE_SPEC] = spec;
       return middleware;
     },

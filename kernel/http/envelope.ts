@@ -19,6 +19,8 @@ const CODE_BY_STATUS: Record<number, [string, string]> = {
   429: ['RATE_LIMITED', 'Too many requests'],
 };
 
+const JSON_TYPE = /\bjson\b/i;
+
 function isRaw(body: unknown): boolean {
   return typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Stream || body instanceof Uint8Array;
 }
@@ -35,6 +37,15 @@ export function toHttpError(err: unknown): HttpError {
   return new HttpError(500, 'INTERNAL_ERROR', 'Internal server error');
 }
 
+/**
+ * The envelope as JSON text: a string body costs Koa one length, where an object body is checked
+ * again on assignment and stringified later anyway.
+ */
+function sendJson(c: Context, value: unknown): void {
+  if (!JSON_TYPE.test(c.type)) c.type = 'application/json';
+  c.body = JSON.stringify(value);
+}
+
 export function envelope(log: Logger): Middleware {
   return async function envelopeMiddleware(c: Context, next) {
     try {
@@ -48,13 +59,13 @@ export function envelope(log: Logger): Middleware {
       if (c.headerSent || !c.writable) return;
       c.status = httpError.status;
       if (httpError.headers) c.set(httpError.headers);
-      c.body = {
+      sendJson(c, {
         success: false,
         error: httpError.message,
         code: httpError.code,
         ...(httpError.details ? { details: httpError.details } : {}),
         ...httpError.extra,
-      };
+      });
       return;
     }
     if (isRaw(c.body)) return;
@@ -62,9 +73,9 @@ export function envelope(log: Logger): Middleware {
       // A handler that matched but set no body answers `data: null` (Koa would say 204/404).
       if (!c.state.handled) return;
       if (c.status === 204 || c.status === 404) c.status = 200;
-      c.body = { success: true, data: null };
+      sendJson(c, { success: true, data: null });
       return;
     }
-    c.body = { success: true, data: c.body };
+    sendJson(c, { success: true, data: c.body });
   };
 }

@@ -30,6 +30,8 @@ export interface ModuleTableDeps {
   loadKernelFile(file: string): Promise<unknown>;
 }
 
+const SLASH = 0x2f;
+
 export class ModuleTable {
   /** Loaded versions, longest prefix first: what the dispatcher walks. Replaced, never mutated. */
   routes: readonly ModuleVersion[] = [];
@@ -122,12 +124,13 @@ export class ModuleTable {
         reloads: e.reloads,
         ...(e.error ? { error: e.error } : {}),
       }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      // Plain comparison: names are folder names, and localeCompare (ICU) made this most of /status's cost.
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** The loaded versions whose prefix covers `path`, most specific first. */
   match(path: string): ModuleVersion[] {
-    return this.routes.filter((v) => v.prefix === '/' || path === v.prefix || path.startsWith(v.prefix + '/'));
+    return this.routes.filter((v) => v.prefix === '/' || (path.startsWith(v.prefix) && (path.length === v.prefix.length || path.charCodeAt(v.prefix.length) === SLASH)));
   }
 
   async stop(): Promise<void> {
