@@ -124,7 +124,7 @@ export class ModuleTable {
         reloads: e.reloads,
         ...(e.error ? { error: e.error } : {}),
       }))
-      // Plain comparison: names are folder names, and localeCompare (ICU) made this most of /status's cost.
+      // Plain comparison: names are folder names, and localeCompare goes through ICU collation (slower, per /status request).
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
