@@ -4,7 +4,8 @@
  * that is never put in `require.cache`. Re-importing ES modules instead would keep every old copy
  * alive and never re-run the files they import (nodejs/node#49442).
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,8 @@ import * as esbuild from 'esbuild';
 
 export interface Bundle {
   exports: unknown;
+  /** The evaluated bundle: Node keeps its source map (`.ts` lines in stacks) only while this object lives. */
+  module: object;
   /** Every source file the bundle was built from (for the watcher). */
   files: string[];
 }
@@ -42,7 +45,9 @@ export async function bundleModule(linkedEntry: string, kernelDir: string, loadK
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    sourcemap: 'inline',
+    // A file, not inline: V8 keeps a bundle's whole text, and Node its inline map's data URL besides.
+    sourcemap: 'external',
+    sourceRoot: pathToFileURL(dir).href + '/',
     sourcesContent: false,
     metafile: true,
     logLevel: 'silent',
@@ -79,13 +84,33 @@ export async function bundleModule(linkedEntry: string, kernelDir: string, loadK
   for (const target of kernelImports) kernelModules.set(KERNEL_PREFIX + target, await loadKernelFile(target));
 
   const filename = path.join(dir, '.bundle.cjs');
+  const code = result.outputFiles.find((f) => f.path === filename)!.text;
+  const map = result.outputFiles.find((f) => f.path === `${filename}.map`)!.text;
+  const mapFile = await writeSourceMap(kernelDir, entry, map);
   const mod = new ModuleClass(filename, null);
   mod.filename = filename;
   mod.paths = ModuleClass._nodeModulePaths(dir);
   const requireFromModule = createRequire(filename);
   mod.require = ((id: string) => (kernelModules.has(id) ? kernelModules.get(id) : requireFromModule(id))) as NodeJS.Require;
-  mod._compile(result.outputFiles[0].text, filename);
+  // Relative: Node reads a map from a file only when its URL has no scheme.
+  const mapUrl = path.relative(dir, mapFile).split(path.sep).map(encodeURIComponent).join('/');
+  mod._compile(`${code}//# sourceMappingURL=${mapUrl}\n`, filename);
 
   const files = Object.keys(result.metafile.inputs).map((f) => path.resolve(dir, f));
-  return { exports: mod.exports, files };
+  return { exports: mod.exports, module: mod, files };
+}
+
+/**
+ * Writes the source map of the module whose entry is `entry` into node_modules/.cache, one file per
+ * module, replaced on each build (Node reads it when the bundle is compiled). Written aside and
+ * renamed, so parallel servers loading the same module never read half a file.
+ */
+async function writeSourceMap(kernelDir: string, entry: string, map: string): Promise<string> {
+  const dir = path.join(kernelDir, '..', 'node_modules', '.cache', 'chatai-kernel', 'maps');
+  const file = path.join(dir, `${createHash('sha256').update(entry).digest('hex').slice(0, 16)}.map`);
+  await mkdir(dir, { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, map);
+  await rename(temp, file);
+  return file;
 }

@@ -24,6 +24,8 @@ export interface ModuleVersion {
   router: ModuleRouter;
   middleware: Middleware;
   files: string[];
+  /** Kept for its source map (see Bundle.module). */
+  module: object;
   ctx: ModuleContext;
   /** Requests currently being answered by this version (until their response closes). */
   inflight: number;
@@ -105,6 +107,7 @@ export async function buildVersion(
     router,
     middleware: router.routes() as unknown as Middleware,
     files: bundle.files,
+    module: bundle.module,
     ctx: handle.ctx,
     inflight: 0,
     dispose,
