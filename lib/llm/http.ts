@@ -1,13 +1,24 @@
 /**
- * `fetch` for upstream LLM calls: the caller's AbortSignal aborts the request, `timeout.connect`
- * bounds the wait for response headers and `timeout.read` the silence between body chunks, so a
- * hung upstream becomes an UpstreamError, never a hang. Non-2xx answers become UpstreamErrors too.
+ * Requests to upstream LLM APIs: the caller's AbortSignal aborts the request, `timeout.connect` bounds
+ * the wait for response headers and `timeout.read` the silence between body chunks, so a hung upstream
+ * becomes an UpstreamError, never a hang. Non-2xx answers become UpstreamErrors too; redirects are not
+ * followed: a base URL that redirects is misconfigured (http for https, a wrong path), and following a
+ * 301/302 would turn the POST into a GET.
+ *
+ * `node:http` rather than `fetch`: undici and WHATWG streams cost ~0.45 ms more to reach the upstream
+ * and ~0.2 ms more to the first chunk, on the chat stream's time-to-first-byte. No agent is passed:
+ * Node's global agents keep connections alive (since Node 19) and are process-wide, so a module reload
+ * reuses the same pool instead of opening another.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { UpstreamError, upstreamMessage } from './errors.ts';
 import { maskKey } from './mask.ts';
 import type { Endpoint } from './types.ts';
 
 export const DEFAULT_TIMEOUT = { connect: 10_000, read: 60_000 };
+/** How long a body the consumer stopped reading may take to end before the request is cut. */
+const END_GRACE_MS = 50;
 
 export interface UpstreamResponse {
   status: number;
@@ -15,12 +26,15 @@ export interface UpstreamResponse {
   text(): Promise<string>;
   /** The body parsed as JSON; a non-JSON body is a `format` error. */
   json<T>(): Promise<T>;
-  /** The body as decoded text chunks, as they arrive. Breaking out of the loop aborts the request. */
+  /** The body as decoded text chunks, as they arrive. Breaking out of the loop aborts the request (see `END_GRACE_MS`). */
   chunks(): AsyncGenerator<string>;
 }
 
 /** The endpoint's key, when given, is masked in error messages: some upstreams echo it back. */
 type Timing = Pick<Endpoint, 'timeout' | 'signal'> & { apiKey?: string };
+
+/** What `fetch` sent by default, kept so that upstreams (and proxies before them) see the same request. */
+const DEFAULT_HEADERS = { accept: '*/*', 'user-agent': 'node' };
 
 export async function upstreamRequest(
   url: string,
@@ -29,76 +43,91 @@ export async function upstreamRequest(
 ): Promise<UpstreamResponse> {
   const connectMs = options.timeout?.connect ?? DEFAULT_TIMEOUT.connect;
   const readMs = options.timeout?.read ?? DEFAULT_TIMEOUT.read;
-  const controller = new AbortController();
-  let timedOut: 'connect' | 'read' | undefined;
-  const onCallerAbort = () => controller.abort();
   const callerSignal = options.signal;
   if (callerSignal?.aborted) throw new UpstreamError('aborted', 0, 'request aborted by the caller');
-  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  const release = () => callerSignal?.removeEventListener('abort', onCallerAbort);
+  let timedOut: 'connect' | 'read' | undefined;
+  let req: http.ClientRequest | undefined;
+  let res: http.IncomingMessage | undefined;
+  const abort = () => {
+    res?.destroy();
+    req?.destroy();
+  };
+  callerSignal?.addEventListener('abort', abort, { once: true });
+  const release = () => callerSignal?.removeEventListener('abort', abort);
 
   const classify = (err: unknown): UpstreamError => {
     if (err instanceof UpstreamError) return err;
     if (callerSignal?.aborted) return new UpstreamError('aborted', 0, 'request aborted by the caller');
     if (timedOut === 'connect') return new UpstreamError('timeout', 0, `upstream did not answer within ${connectMs} ms`);
     if (timedOut === 'read') return new UpstreamError('timeout', 0, `upstream sent nothing for ${readMs} ms`);
-    const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-    const reason = cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+    const reason = (err as { code?: string })?.code ?? (err as Error)?.message ?? String(err);
     return new UpstreamError('network', 0, `upstream connection failed: ${reason}`);
   };
 
   const connectTimer = setTimeout(() => {
     timedOut = 'connect';
-    controller.abort();
+    abort();
   }, connectMs);
-  let res: Response;
   try {
-    const headers = { ...init.headers };
-    let body: string | undefined;
-    if (init.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      body = JSON.stringify(init.body);
-    }
-    res = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, signal: controller.signal });
+    res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const target = new URL(url);
+      const client = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
+      if (!client) throw new Error(`unsupported protocol ${target.protocol}`);
+      const headers: Record<string, string | number> = { ...DEFAULT_HEADERS, ...init.headers };
+      let body: string | undefined;
+      if (init.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        body = JSON.stringify(init.body);
+        headers['content-length'] = Buffer.byteLength(body);
+      }
+      req = client.request(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers }, resolve);
+      // Stays attached for the whole exchange: a socket error after the headers is emitted here too.
+      req.on('error', reject);
+      req.end(body);
+    });
   } catch (err) {
     release();
     throw classify(err);
   } finally {
     clearTimeout(connectTimer);
   }
+  const answer = res;
+  const status = answer.statusCode ?? 0;
 
   async function* chunks(): AsyncGenerator<string> {
-    if (!res.body) {
-      release();
-      return;
-    }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
+    answer.setEncoding('utf8'); // decodes characters split across chunks
+    // Not destroyed on return: see the `finally` below.
+    const body = answer.iterator({ destroyOnReturn: false }) as AsyncIterator<string>;
+    const onSilence = () => {
+      timedOut = 'read';
+      abort();
+    };
     let done = false;
     try {
       while (true) {
-        const idle = setTimeout(() => {
-          timedOut = 'read';
-          controller.abort();
-        }, readMs);
-        let step: ReadableStreamReadResult<Uint8Array>;
+        const idle = setTimeout(onSilence, readMs);
+        let step: IteratorResult<string>;
         try {
-          step = await reader.read();
+          step = await body.next();
         } catch (err) {
           throw classify(err);
         } finally {
           clearTimeout(idle);
         }
         if (step.done) break;
-        const text = decoder.decode(step.value, { stream: true });
-        if (text) yield text;
+        if (step.value) yield step.value;
       }
-      const rest = decoder.decode();
-      if (rest) yield rest;
       done = true;
     } finally {
-      // A consumer that stops early (client gone) must not leave the upstream request running.
-      if (!done) controller.abort();
+      if (!done) {
+        await body.return?.();
+        // Stopped early. At OpenAI's `[DONE]` the body is over or nearly so: drained, the connection is
+        // kept. A consumer that gave up mid-answer must not leave the upstream request running: it is cut.
+        if (!answer.readableEnded && !answer.destroyed) {
+          const cut = setTimeout(abort, END_GRACE_MS);
+          answer.once('end', () => clearTimeout(cut)).resume();
+        }
+      }
       release();
     }
   }
@@ -109,7 +138,7 @@ export async function upstreamRequest(
     return all;
   };
 
-  if (res.status < 200 || res.status >= 300) {
+  if (status < 200 || status >= 300) {
     let body = '';
     try {
       body = await text();
@@ -117,19 +146,19 @@ export async function upstreamRequest(
       /* the status alone is enough */
     }
     const key = options.apiKey;
-    const message = upstreamMessage(body, res.status);
-    throw new UpstreamError('http', res.status, key && key.length >= 8 ? message.split(key).join(maskKey(key)) : message);
+    const message = status >= 300 && status < 400 ? `upstream redirected (HTTP ${status} to ${answer.headers.location ?? 'nowhere'}); redirects are not followed: check the base URL` : upstreamMessage(body, status);
+    throw new UpstreamError('http', status, key && key.length >= 8 ? message.split(key).join(maskKey(key)) : message);
   }
 
   return {
-    status: res.status,
+    status,
     text,
     async json<T>() {
       const body = await text();
       try {
         return JSON.parse(body) as T;
       } catch {
-        throw new UpstreamError('format', res.status, `upstream answered something that is not JSON: ${body.slice(0, 120)}`);
+        throw new UpstreamError('format', status, `upstream answered something that is not JSON: ${body.slice(0, 120)}`);
       }
     },
     chunks,

@@ -7,6 +7,7 @@ import type { Adapter, AdapterType } from './types.ts';
 export * from './types.ts';
 export * from './channel.ts';
 export { UpstreamError } from './errors.ts';
+export { upstreamRequest, type UpstreamResponse } from './http.ts';
 export { selectKey, type SelectedKey } from './keys.ts';
 export { maskKey, isMasked } from './mask.ts';
 export { parseSse, sseJson } from './sse.ts';

@@ -1,6 +1,6 @@
 /** What the channels module asks upstream: a test chat, the model list, base-URL latency probes. */
 import { HttpError } from '../../kernel/index.ts';
-import { adapterFor, applyChannel, finishCall, prepareCall, UpstreamError, type Channel, type ChatResult, type StoreLike } from '../../lib/llm/index.ts';
+import { adapterFor, applyChannel, finishCall, prepareCall, UpstreamError, upstreamRequest, type Channel, type ChatResult, type StoreLike, type UpstreamResponse } from '../../lib/llm/index.ts';
 
 const TEST_PROMPT = 'Say hello in one short sentence.';
 const PROBE_TIMEOUT_MS = 5000;
@@ -56,16 +56,26 @@ export async function fetchModels(channel: Channel): Promise<string[]> {
   return official ? models.filter((m) => /gpt|text-embedding|o1|o3/.test(m)) : models;
 }
 
-/** Latency of one base URL in ms, or null when unreachable (2xx, 401 and 403 count as reachable). */
+/**
+ * Latency of one base URL in ms, or null when unreachable (2xx, 401 and 403 count as reachable; a
+ * redirect does not, since chat calls do not follow one either).
+ */
 export async function probeUrl(url: string): Promise<number | null> {
   const target = url.includes('/v1') ? `${url.replace(/\/+$/, '')}/models` : `${url.replace(/\/+$/, '')}/`;
   const started = performance.now();
+  let res: UpstreamResponse;
   try {
-    const res = await fetch(target, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    await res.body?.cancel();
-    if (res.ok || res.status === 401 || res.status === 403) return Math.round(performance.now() - started);
-    return null;
-  } catch {
+    res = await upstreamRequest(target, {}, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  } catch (err) {
+    if (err instanceof UpstreamError && (err.status === 401 || err.status === 403)) return Math.round(performance.now() - started);
     return null;
   }
+  const latency = Math.round(performance.now() - started);
+  // Only the status matters: stop at the first piece of the body (which cuts a request still sending).
+  try {
+    for await (const _ of res.chunks()) break;
+  } catch {
+    /* reachable all the same */
+  }
+  return latency;
 }

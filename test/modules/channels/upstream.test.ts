@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
@@ -206,6 +208,25 @@ describe('channels upstream routes (/api/channels test, models, base URLs, stats
       const ch = (await call('GET', '/api/channels/urls')).body.data;
       expect(ch).to.include({ baseUrl: up.baseUrl('openai'), selectedBaseUrlIndex: 1 });
       expect((await call('POST', '/api/channels/nope/test-baseurls', {})).status).to.equal(404);
+    });
+
+    it('counts a 401 answer as reachable and a redirect as not (chat calls do not follow one)', async () => {
+      const other = http.createServer((req, res) => {
+        if (req.url?.startsWith('/locked/')) res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"no key"}}');
+        else res.writeHead(301, { location: up.baseUrl('openai') }).end();
+      });
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      const root = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      try {
+        await create({ id: 'probed', name: 'Probed', baseUrls: [`${root}/moved/v1`, `${root}/locked/v1`] });
+        const res = await call('POST', '/api/channels/probed/test-baseurls', { forceRetest: true });
+        expect(res.body.data.latencies[`${root}/moved/v1`]).to.equal(null);
+        expect(res.body.data.latencies[`${root}/locked/v1`]).to.be.a('number');
+        expect(res.body.data).to.include({ selectedIndex: 1 });
+      } finally {
+        other.closeAllConnections();
+        await new Promise((resolve) => other.close(resolve));
+      }
     });
   });
 
