@@ -1,10 +1,13 @@
 /** YAML in and out for export/import: a parse error names its line and column. */
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
 import { HttpError } from '../errors.ts';
+
+// The yaml package (80-odd files) is needed only for export and import: loaded at first use.
+const loadYaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 /** Parses YAML (JSON is YAML too); throws 400 PARSE_ERROR with `line` and `column` (1-based). */
 export function parseYaml(text: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = loadYaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const { line, col: column } = error.linePos?.[0] ?? { line: 1, col: 1 };
@@ -20,5 +23,5 @@ export function parseYaml(text: string): unknown {
 }
 
 export function toYaml(value: unknown): string {
-  return YAML.stringify(value, { lineWidth: 0 });
+  return loadYaml().stringify(value, { lineWidth: 0 });
 }

@@ -1,11 +1,14 @@
 /** Presets as YAML: what export writes and import reads. */
-import { parse, stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { HttpError } from '../../kernel/index.ts';
 import type { Preset } from './preset.ts';
 
+// The yaml package (80-odd files) is needed only for export and import: loaded at first use.
+const loadYaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
+
 /** One preset as a YAML document, or several under `presets:`. */
 export function presetsToYaml(presets: Preset | Preset[]): string {
-  return stringify(Array.isArray(presets) ? { presets } : presets);
+  return loadYaml().stringify(Array.isArray(presets) ? { presets } : presets);
 }
 
 /**
@@ -15,7 +18,7 @@ export function presetsToYaml(presets: Preset | Preset[]): string {
 export function parsePresetsYaml(text: string): unknown[] {
   let document: unknown;
   try {
-    document = parse(text, { maxAliasCount: 50 });
+    document = loadYaml().parse(text, { maxAliasCount: 50 });
   } catch (err) {
     throw new HttpError(400, 'PARSE_ERROR', `The body is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
