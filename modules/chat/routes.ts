@@ -77,33 +77,29 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   const stream = async (c: RequestContext, body: ChatBody) => {
     const turn = await prepare(body);
-    const out = openChatStream(c);
-    out.send('start', { conversationId: turn.conversationId, model: body.model ?? turn.routes[0].model, presetId: turn.preset.id });
+    const out = openChatStream(c, { conversationId: turn.conversationId, model: body.model ?? turn.routes[0].model, presetId: turn.preset.id });
     const sink: ChatSink = {
       content: (text) => out.send('content', { text, data: text }),
       toolCall: (call) => out.send('tool_call', { id: call.id, name: call.name, args: call.args }),
       toolResult: (r) => out.send('tool_result', { id: r.id, name: r.name, result: r.result, success: r.success }),
     };
-    // Not awaited: Koa starts sending the body only once the handler has returned.
-    void (async () => {
+    try {
+      const outcome = await runChat(ctx.store, { ...turn, sampling: sampling(body, turn.preset), stream: true, signal: out.signal, user: c.state.user, sink });
+      await persist(body, turn.conversationId, outcome);
+      out.send('end', { usage: outcome.usage, model: outcome.model, channelId: outcome.channelId, conversationId: turn.conversationId, finishReason: outcome.finishReason ?? null });
+    } catch (err) {
+      if (err instanceof UpstreamError && err.aborted) return;
+      let httpError: HttpError;
       try {
-        const outcome = await runChat(ctx.store, { ...turn, sampling: sampling(body, turn.preset), stream: true, signal: out.signal, user: c.state.user, sink });
-        await persist(body, turn.conversationId, outcome);
-        out.send('end', { usage: outcome.usage, model: outcome.model, channelId: outcome.channelId, conversationId: turn.conversationId, finishReason: outcome.finishReason ?? null });
-      } catch (err) {
-        if (err instanceof UpstreamError && err.aborted) return;
-        let httpError: HttpError;
-        try {
-          httpError = toHttpError(err);
-        } catch {
-          ctx.log.error(`chat stream failed: ${(err as Error)?.stack ?? err}`);
-          httpError = new HttpError(500, 'INTERNAL_ERROR', 'Internal server error');
-        }
-        out.send('error', { code: httpError.code, error: httpError.message, ...(httpError.extra ?? {}) });
-      } finally {
-        out.end();
+        httpError = toHttpError(err);
+      } catch {
+        ctx.log.error(`chat stream failed: ${(err as Error)?.stack ?? err}`);
+        httpError = new HttpError(500, 'INTERNAL_ERROR', 'Internal server error');
       }
-    })();
+      out.send('error', { code: httpError.code, error: httpError.message, ...(httpError.extra ?? {}) });
+    } finally {
+      out.end();
+    }
   };
 
   router.post('/', ctx.validate({ summary: 'Chat: one answer (tools run on the way), stored in the conversation', body: chatBody }), async (c) => {

@@ -1,8 +1,8 @@
 /**
  * The SSE answer of `POST /api/chat/stream`, read with `fetch`: every frame is a named event whose
- * JSON also carries `type` (KERNEL.md §8, §10.8). Headers go out at once; frames are written as they come.
+ * JSON also carries `type` (KERNEL.md §8, §10.8). Headers go out at once, with the `start` frame in the
+ * same write; frames are written as they come.
  */
-import { PassThrough } from 'node:stream';
 import type { RequestContext } from '../../kernel/index.ts';
 
 export interface ChatStream {
@@ -12,30 +12,46 @@ export interface ChatStream {
   readonly signal: AbortSignal;
 }
 
-export function openChatStream(c: RequestContext): ChatStream {
-  const body = new PassThrough();
+const HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' };
+
+const frame = (type: string, payload: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+
+/**
+ * Opens the stream; the headers and the `start` frame leave on the next turn of the event loop (or with
+ * an earlier frame). By then the upstream request made in this turn is on its way: the upstream,
+ * the slowest part of the answer, should not wait behind a write to the client.
+ */
+export function openChatStream(c: RequestContext, start: Record<string, unknown>): ChatStream {
+  const res = c.res;
   const controller = new AbortController();
+  let started = false;
   let ended = false;
   c.req.socket.setTimeout(0);
   c.req.socket.setNoDelay(true);
-  c.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-  c.status = 200;
-  c.body = body;
-  c.res.flushHeaders();
-  c.res.once('close', () => {
+  // Frames go to the socket as they are sent: a piped body would start flowing only once the handler
+  // returned, and each piped chunk waits a tick, behind whatever else a burst of upstream frames causes.
+  c.respond = false;
+  const begin = () => {
+    if (started || ended) return;
+    started = true;
+    res.writeHead(200, HEADERS);
+    res.write(frame('start', start));
+  };
+  setImmediate(begin);
+  res.once('close', () => {
     if (!ended) controller.abort();
     ended = true;
-    body.destroy();
   });
   return {
     send(type, payload) {
-      if (ended) return;
-      body.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`);
+      begin();
+      if (!ended) res.write(frame(type, payload));
     },
     end() {
+      begin();
       if (ended) return;
       ended = true;
-      body.end();
+      res.end();
     },
     signal: controller.signal,
   };

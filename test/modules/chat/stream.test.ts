@@ -36,6 +36,13 @@ describe('POST /api/chat/stream', () => {
     expect(reply.frames[4].data.usage).to.deep.equal({ promptTokens: 7, completionTokens: 3, totalTokens: 10 });
   });
 
+  it('sends the headers and the start frame at once, before the upstream answers', async () => {
+    up.enqueue({ chunks: ['Late.'], delayMs: 600 });
+    const reply = await chatStream(s, { message: 'hi', userId: 'u-late' });
+    expect(reply.frames.map((f) => f.event)).to.deep.equal(['start', 'content', 'end']);
+    expect(reply.frames[1].at - reply.frames[0].at).to.be.above(400);
+  });
+
   it('streams tool calls and their results between content', async () => {
     up.enqueue({ toolCalls: [{ id: 'c9', name: 'fixture_clock', args: {} }] }, { text: 'Done.' });
     const reply = await chatStream(s, { message: 'time?', userId: 'u2' });
