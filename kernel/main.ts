@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((err) => {
+// Awaited: launch.mjs tunes V8 for the workload once this module has finished, i.e. the kernel listens.
+await main().catch((err) => {
   console.error(`The kernel could not start: ${(err as Error)?.stack ?? err}`);
   process.exit(1);
 });
