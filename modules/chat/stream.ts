@@ -28,14 +28,21 @@ export function openChatStream(c: RequestContext, start: Record<string, unknown>
   let ended = false;
   c.req.socket.setTimeout(0);
   c.req.socket.setNoDelay(true);
-  // Frames go to the socket as they are sent: a piped body would start flowing only once the handler
-  // returned, and each piped chunk waits a tick, behind whatever else a burst of upstream frames causes.
+  // Frames are written to the socket as they are sent, not through a piped body (which flows only once
+  // the handler has returned). Each write is corked and uncorked so that it leaves at once: left to
+  // itself, Node sends a chunked write on the next tick, after everything else this turn does (parsing
+  // the rest of a burst of upstream frames, recording the call's usage).
   c.respond = false;
+  const write = (text: string) => {
+    res.cork();
+    res.write(text);
+    res.uncork();
+  };
   const begin = () => {
     if (started || ended) return;
     started = true;
     res.writeHead(200, HEADERS);
-    res.write(frame('start', start));
+    write(frame('start', start));
   };
   setImmediate(begin);
   res.once('close', () => {
@@ -45,7 +52,7 @@ export function openChatStream(c: RequestContext, start: Record<string, unknown>
   return {
     send(type, payload) {
       begin();
-      if (!ended) res.write(frame(type, payload));
+      if (!ended) write(frame(type, payload));
     },
     end() {
       begin();
