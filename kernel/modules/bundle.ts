@@ -4,8 +4,7 @@
  * that is never put in `require.cache`. Re-importing ES modules instead would keep every old copy
  * alive and never re-run the files they import (nodejs/node#49442).
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,7 +85,7 @@ export async function bundleModule(linkedEntry: string, kernelDir: string, loadK
   const filename = path.join(dir, '.bundle.cjs');
   const code = result.outputFiles.find((f) => f.path === filename)!.text;
   const map = result.outputFiles.find((f) => f.path === `${filename}.map`)!.text;
-  const mapFile = await writeSourceMap(kernelDir, entry, map);
+  const mapFile = await writeSourceMap(kernelDir, map);
   const mod = new ModuleClass(filename, null);
   mod.filename = filename;
   mod.paths = ModuleClass._nodeModulePaths(dir);
@@ -94,23 +93,26 @@ export async function bundleModule(linkedEntry: string, kernelDir: string, loadK
   mod.require = ((id: string) => (kernelModules.has(id) ? kernelModules.get(id) : requireFromModule(id))) as NodeJS.Require;
   // Relative: Node reads a map from a file only when its URL has no scheme.
   const mapUrl = path.relative(dir, mapFile).split(path.sep).map(encodeURIComponent).join('/');
-  mod._compile(`${code}//# sourceMappingURL=${mapUrl}\n`, filename);
+  try {
+    mod._compile(`${code}//# sourceMappingURL=${mapUrl}\n`, filename);
+  } finally {
+    await rm(mapFile, { force: true });
+  }
 
   const files = Object.keys(result.metafile.inputs).map((f) => path.resolve(dir, f));
   return { exports: mod.exports, module: mod, files };
 }
 
+let mapCounter = 0;
+
 /**
- * Writes the source map of the module whose entry is `entry` into node_modules/.cache, one file per
- * module, replaced on each build (Node reads it when the bundle is compiled). Written aside and
- * renamed, so parallel servers loading the same module never read half a file.
+ * Writes a bundle's source map into node_modules/.cache for the compile only: Node (20 to 24) reads
+ * and keeps the map when the bundle is compiled, so the file is removed right after.
  */
-async function writeSourceMap(kernelDir: string, entry: string, map: string): Promise<string> {
+async function writeSourceMap(kernelDir: string, map: string): Promise<string> {
   const dir = path.join(kernelDir, '..', 'node_modules', '.cache', 'chatai-kernel', 'maps');
-  const file = path.join(dir, `${createHash('sha256').update(entry).digest('hex').slice(0, 16)}.map`);
+  const file = path.join(dir, `${process.pid}-${++mapCounter}.map`);
   await mkdir(dir, { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, map);
-  await rename(temp, file);
+  await writeFile(file, map);
   return file;
 }
