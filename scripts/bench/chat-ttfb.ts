@@ -11,8 +11,8 @@ import { startBenchKernel } from './support/kernel.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
 import { median } from './support/stats.ts';
 
-const WARMUP = 10;
-const SAMPLES = 60;
+const WARMUP = 20;
+const SAMPLES = 150;
 const TARGET_MS = 5;
 /** The upstream "thinks" this long before its first byte, as a real model does. */
 const UPSTREAM_DELAY_MS = 20;
