@@ -1,11 +1,10 @@
 /** Checks a candidate configuration against the schema and fills in the defaults. */
-import { Ajv } from 'ajv';
 import { toDetails, type Detail } from '../validate.ts';
 import { FORBIDDEN_MESSAGE, findForbiddenKey, getAt, isPlainObject, type JsonObject } from './paths.ts';
-import { CONFIG_SCHEMA, SECRET_PATHS } from './schema.ts';
+import { SECRET_PATHS } from './schema.ts';
+import { configValidator } from './validator.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-const validateSchema = ajv.compile(CONFIG_SCHEMA);
+const validateSchema = configValidator();
 
 export type CheckResult = { ok: true; value: JsonObject } | { ok: false; errors: Detail[] };
 
