@@ -68,7 +68,8 @@ export function envelope(log: Logger): Middleware {
       });
       return;
     }
-    if (isRaw(c.body)) return;
+    // A handler that writes the response itself (respond = false) has nothing to wrap.
+    if (c.respond === false || isRaw(c.body)) return;
     if (c.body === undefined || c.body === null) {
       // A handler that matched but set no body answers `data: null` (Koa would say 204/404).
       if (!c.state.handled) return;
