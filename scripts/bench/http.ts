@@ -6,9 +6,12 @@
  * shared machine hits both alike. The public health route (no token, no rate limit) is measured in
  * the same rounds, to tell the cost of the HTTP stack from the cost of auth and rate limiting.
  * Beside it: the servers' CPU time per request (from /proc), which other load on the machine moves
- * much less than requests/s.
+ * much less than requests/s; and, in the same rounds, the libraries the kernel is built on with none
+ * of its code (support/library-stack-server.ts), which bounds the ratio the kernel can reach.
  */
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChildServer } from './support/child-server.ts';
@@ -50,10 +53,17 @@ export async function run(): Promise<Figure[]> {
     if (!sample.headers.get('x-ratelimit-limit')) throw new Error('GET /api/system/status is not rate-limited (no X-RateLimit-Limit header)');
     const bareScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/bare-server.ts');
     const bare = await startChildServer(bareScript, { BARE_BODY: sample.text });
+    const secret = randomBytes(32);
+    const stackScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/library-stack-server.ts');
+    const stack = await startChildServer(stackScript, { BARE_BODY: sample.text, BENCH_SECRET: secret.toString('hex') });
+    const stackAuth = { authorization: `Bearer ${jwt.sign({ sub: 'master', role: 'master' }, secret, { algorithm: 'HS256', expiresIn: '1h' })}` };
+    const stackUrl = `${stack.url}/api/system/status`;
     try {
       const auth = { authorization: `Bearer ${kernel.token}` };
       await load(statusUrl, kernel.pid(), WARMUP_SECONDS, auth);
       await load(bare.url, bare.pid, WARMUP_SECONDS, {});
+      await load(stackUrl, stack.pid, WARMUP_SECONDS, stackAuth);
+      const stackRuns: Load[] = [];
       const kernelRuns: Load[] = [];
       const healthRuns: Load[] = [];
       const bareRuns: Load[] = [];
@@ -61,6 +71,7 @@ export async function run(): Promise<Figure[]> {
         kernelRuns.push(await load(statusUrl, kernel.pid(), ROUND_SECONDS, auth));
         healthRuns.push(await load(`${kernel.url}/api/system/health`, kernel.pid(), ROUND_SECONDS, {}));
         bareRuns.push(await load(bare.url, bare.pid, ROUND_SECONDS, {}));
+        stackRuns.push(await load(stackUrl, stack.pid, ROUND_SECONDS, stackAuth));
       }
       const rate = (r: Load) => r.requests / r.seconds;
       const ratio = (runs: Load[]) => median(runs.map((r, i) => rate(r) / rate(bareRuns[i])));
@@ -71,14 +82,18 @@ export async function run(): Promise<Figure[]> {
         info('bare node:http server, same JSON body as /status', median(bareRuns.map(rate)), 'req/s', 0),
         info('GET /api/system/health req/s ÷ bare node:http req/s', ratio(healthRuns), 'ratio'),
         target('GET /api/system/status req/s ÷ bare node:http req/s', ratio(kernelRuns), 'ratio', '≥', TARGET),
+        info('the same libraries with no kernel code (Koa, koa-jwt remembered, koa-ratelimit, @koa/router) ÷ bare', ratio(stackRuns), 'ratio'),
+        info('server CPU per request: those libraries with no kernel code', cpuPerRequest(stackRuns), 'µs', 0),
         info('server CPU per request: GET /api/system/status', cpuPerRequest(kernelRuns), 'µs', 0),
         info('server CPU per request: GET /api/system/health', cpuPerRequest(healthRuns), 'µs', 0),
         info('server CPU per request: bare node:http', cpuPerRequest(bareRuns), 'µs', 0),
         info('status ÷ bare from CPU per request (bare µs ÷ kernel µs; little moved by other load)', cpuPerRequest(bareRuns) / cpuPerRequest(kernelRuns), 'ratio'),
         target('kernel answers not 2xx or failed (a tripped rate limit would void the ratio)', sum([...kernelRuns, ...healthRuns].map((r) => r.failed)), 'responses', '=', 0, 0),
+        info('library-stack answers not 2xx or failed (would void its ratio)', sum(stackRuns.map((r) => r.failed)), 'responses', 0),
       ];
     } finally {
       await bare.stop();
+      await stack.stop();
     }
   } finally {
     await kernel.stop();
