@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { adapterFor, UpstreamError, type AdapterType, type ChatRequest, type Endpoint, type StreamEvent } from '../../../lib/llm/index.ts';
 import { startUpstream, type Protocol, type Upstream } from '../../support/upstream.ts';
+import { rejection } from '../../support/rejection.ts';
 
 const tool = { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } };
 
@@ -8,16 +9,6 @@ async function collect(it: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
   const out: StreamEvent[] = [];
   for await (const e of it) out.push(e);
   return out;
-}
-
-async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(UpstreamError);
-    return err as UpstreamError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** The text of a wire message in any of the three protocols. */

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UpstreamError } from '../../../lib/llm/errors.ts';
 import { upstreamRequest } from '../../../lib/llm/http.ts';
+import { rejection } from '../../support/rejection.ts';
 
 /** A loopback server answering with `handler`; counts the connections it accepted. */
 async function serve(handler: http.RequestListener) {
@@ -19,16 +19,6 @@ async function serve(handler: http.RequestListener) {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(UpstreamError);
-    return err as UpstreamError;
-  }
-  throw new Error('expected a rejection');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
