@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { adapterFor, UpstreamError, type AdapterType, type ChatRequest, type Endpoint, type StreamEvent } from '../../../lib/llm/index.ts';
+import { adapterFor, type AdapterType, type ChatRequest, type Endpoint, type StreamEvent } from '../../../lib/llm/index.ts';
 import { startUpstream, type Protocol, type Upstream } from '../../support/upstream.ts';
 import { rejection } from '../../support/rejection.ts';
 
