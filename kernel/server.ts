@@ -1,6 +1,7 @@
 /**
  * Assembles the kernel: store, config, auth, events, tools, the module table and the HTTP stack.
- * Middleware order: resolve module (and count) → envelope → authenticate → rate limit → body → dispatch.
+ * Middleware order: send together → resolve module (and count) → envelope → authenticate → rate limit
+ * → body → OpenAPI document → dispatch.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { createEventBus } from './events.ts';
 import { body } from './http/body.ts';
 import { envelope } from './http/envelope.ts';
 import { rateLimit } from './http/ratelimit.ts';
+import { sendTogether } from './http/send-together.ts';
 import { createLogger } from './log.ts';
 import { dispatch, isPublicRoute, resolve, type RequestCounters } from './modules/dispatch.ts';
 import { ModuleTable } from './modules/registry.ts';
@@ -111,6 +113,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.silent = true;
+  app.use(sendTogether());
   app.use(resolve(table, counters));
   app.use(envelope(log));
   app.use(authenticate({ secret, isRevoked: auth.isRevoked, isPublic: isPublicRoute }));

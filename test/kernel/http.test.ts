@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -126,6 +127,42 @@ describe('HTTP conventions (KERNEL.md §4)', () => {
     expect(res.status).to.equal(200);
     expect(res.body.data.user).to.equal(null);
     expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
+  });
+
+  it('answers pipelined requests on one connection in order, each with its own answer', async () => {
+    // Answers ready in one event-loop turn leave together (kernel/http/send-together.ts): they must
+    // still go out in request order, and never trade bodies.
+    const auth = `Authorization: Bearer ${s.token}\r\n`;
+    const paths = ['/api/echo/teapot', '/api/echo/version', '/api/echo/boom', '/api/echo/nowhere', '/api/echo/version'];
+    const raw = paths.map((p, i) => `GET ${p} HTTP/1.1\r\nHost: x\r\n${auth}${i === paths.length - 1 ? 'Connection: close\r\n' : ''}\r\n`).join('');
+    const socket = connect(s.port, '127.0.0.1');
+    socket.end(raw);
+    let text = '';
+    for await (const chunk of socket) text += chunk;
+    const answers: Array<[number, { code?: string; data?: { version?: string } }]> = [];
+    while (text) {
+      const head = text.slice(0, text.indexOf('\r\n\r\n'));
+      const length = Number(/^content-length: (\d+)$/im.exec(head)![1]);
+      answers.push([Number(head.slice(9, 12)), JSON.parse(text.slice(head.length + 4, head.length + 4 + length))]);
+      text = text.slice(head.length + 4 + length);
+    }
+    expect(answers.map(([status]) => status)).to.deep.equal([418, 200, 500, 404, 200]);
+    expect(answers[0][1].code).to.equal('TEAPOT');
+    expect(answers[1][1].data?.version).to.equal('v1');
+    expect(answers[2][1].code).to.equal('INTERNAL_ERROR');
+    expect(answers[3][1].code).to.equal('NOT_FOUND');
+  });
+
+  it('gives each of many simultaneous requests its own answer', async () => {
+    const asks = Array.from({ length: 60 }, (_, i) => ['/api/echo/version', '/api/echo/teapot', '/api/echo/items?limit=1', '/api/system/health'][i % 4]);
+    const replies = await Promise.all(asks.map((p) => s.request('GET', p, { token: p.endsWith('health') ? null : undefined })));
+    replies.forEach((r, i) => {
+      const expected = { '/api/echo/version': 200, '/api/echo/teapot': 418, '/api/echo/items?limit=1': 200, '/api/system/health': 200 }[asks[i]];
+      expect(r.status, asks[i]).to.equal(expected);
+      if (asks[i] === '/api/echo/version') expect(r.body.data.version).to.equal('v1');
+      if (asks[i] === '/api/echo/items?limit=1') expect(r.body.data.limitType).to.equal('number');
+      if (asks[i] === '/api/system/health') expect(r.body.data.status).to.equal('healthy');
+    });
   });
 
   it('serves the OpenAPI document bare, with summaries, security and public routes marked', async () => {
