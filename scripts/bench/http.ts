@@ -7,7 +7,9 @@
  * the same rounds, to tell the cost of the HTTP stack from the cost of auth and rate limiting.
  * Beside it: the servers' CPU time per request (from /proc), which other load on the machine moves
  * much less than requests/s; and, in the same rounds, the libraries the kernel is built on with none
- * of its code (support/library-stack-server.ts), which bounds the ratio the kernel can reach.
+ * of its code (support/library-stack-server.ts), which bounds the ratio the kernel can reach, and
+ * the bare server holding its answers to the end of the event-loop turn as the kernel does
+ * (kernel/http/send-together.ts), which shows what that step alone is worth to any server.
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -53,6 +55,7 @@ export async function run(): Promise<Figure[]> {
     if (!sample.headers.get('x-ratelimit-limit')) throw new Error('GET /api/system/status is not rate-limited (no X-RateLimit-Limit header)');
     const bareScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/bare-server.ts');
     const bare = await startChildServer(bareScript, { BARE_BODY: sample.text });
+    const bareTogether = await startChildServer(bareScript, { BARE_BODY: sample.text, BARE_SEND_TOGETHER: '1' });
     const secret = randomBytes(32);
     const stackScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/library-stack-server.ts');
     const stack = await startChildServer(stackScript, { BARE_BODY: sample.text, BENCH_SECRET: secret.toString('hex') });
@@ -62,16 +65,19 @@ export async function run(): Promise<Figure[]> {
       const auth = { authorization: `Bearer ${kernel.token}` };
       await load(statusUrl, kernel.pid(), WARMUP_SECONDS, auth);
       await load(bare.url, bare.pid, WARMUP_SECONDS, {});
+      await load(bareTogether.url, bareTogether.pid, WARMUP_SECONDS, {});
       await load(stackUrl, stack.pid, WARMUP_SECONDS, stackAuth);
       const stackRuns: Load[] = [];
       const kernelRuns: Load[] = [];
       const healthRuns: Load[] = [];
       const bareRuns: Load[] = [];
+      const bareTogetherRuns: Load[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         kernelRuns.push(await load(statusUrl, kernel.pid(), ROUND_SECONDS, auth));
         healthRuns.push(await load(`${kernel.url}/api/system/health`, kernel.pid(), ROUND_SECONDS, {}));
         bareRuns.push(await load(bare.url, bare.pid, ROUND_SECONDS, {}));
         stackRuns.push(await load(stackUrl, stack.pid, ROUND_SECONDS, stackAuth));
+        bareTogetherRuns.push(await load(bareTogether.url, bareTogether.pid, ROUND_SECONDS, {}));
       }
       const rate = (r: Load) => r.requests / r.seconds;
       const ratio = (runs: Load[]) => median(runs.map((r, i) => rate(r) / rate(bareRuns[i])));
@@ -82,7 +88,8 @@ export async function run(): Promise<Figure[]> {
         info('bare node:http server, same JSON body as /status', median(bareRuns.map(rate)), 'req/s', 0),
         info('GET /api/system/health req/s ÷ bare node:http req/s', ratio(healthRuns), 'ratio'),
         target('GET /api/system/status req/s ÷ bare node:http req/s', ratio(kernelRuns), 'ratio', '≥', TARGET),
-        info('the same libraries with no kernel code (Koa, koa-jwt remembered, koa-ratelimit, @koa/router) ÷ bare', ratio(stackRuns), 'ratio'),
+        info('the same libraries with no kernel code but its send-together step (Koa, koa-jwt remembered, koa-ratelimit, @koa/router) ÷ bare', ratio(stackRuns), 'ratio'),
+        info('bare node:http sending its answers together at the end of the event-loop turn, as the kernel does ÷ bare', ratio(bareTogetherRuns), 'ratio'),
         info('server CPU per request: those libraries with no kernel code', cpuPerRequest(stackRuns), 'µs', 0),
         info('server CPU per request: GET /api/system/status', cpuPerRequest(kernelRuns), 'µs', 0),
         info('server CPU per request: GET /api/system/health', cpuPerRequest(healthRuns), 'µs', 0),
@@ -93,6 +100,7 @@ export async function run(): Promise<Figure[]> {
       ];
     } finally {
       await bare.stop();
+      await bareTogether.stop();
       await stack.stop();
     }
   } finally {

@@ -1,8 +1,9 @@
 /**
  * A point of comparison for the HTTP bench: the libraries the kernel is built on (Koa, koa-jwt,
  * koa-ratelimit, @koa/router), configured as the kernel configures them but with none of the
- * kernel's own code — one close listener, an envelope, koa-jwt's verdict remembered per token, the
- * memory rate limiter with its headers, one router. What it answers per second bounds what the
+ * kernel's own code besides its send-together step — answers held to the end of the event-loop
+ * turn, one close listener, an envelope, koa-jwt's verdict remembered per token, the memory rate
+ * limiter with its headers, one router. What it answers per second bounds what the
  * kernel can answer. The HS256 secret comes in BENCH_SECRET (hex); prints `listening on <url>`.
  */
 import { createSecretKey } from 'node:crypto';
@@ -11,10 +12,12 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import koaJwt from 'koa-jwt';
 import ratelimit from 'koa-ratelimit';
+import { sendTogether } from '../../../kernel/http/send-together.ts';
 
 const body = JSON.parse(process.env.BARE_BODY ?? '{"data":{}}').data;
 const secret = createSecretKey(Buffer.from(process.env.BENCH_SECRET ?? '', 'hex'));
 const app = new Koa();
+app.use(sendTogether());
 let inflight = 0;
 app.use((c, next) => {
   inflight += 1;
