@@ -41,6 +41,8 @@ export class ModuleTable {
   private syncing: Promise<void> = Promise.resolve();
   private readonly queues = new Map<string, { running: Promise<void>; again: boolean }>();
   private stopped = false;
+  /** What list() last returned; dropped whenever `apply` or `stop` changes an entry. */
+  private listed?: readonly ModuleStatus[];
 
   constructor(private readonly deps: ModuleTableDeps) {}
 
@@ -113,19 +115,25 @@ export class ModuleTable {
     return this.sources.has(name) || this.entries.has(name);
   }
 
-  list(): ModuleStatus[] {
-    return [...this.entries.values()]
-      .map((e) => ({
-        name: e.source.name,
-        status: e.status,
-        prefix: e.current?.prefix ?? null,
-        dir: e.source.dir,
-        loadedAt: e.loadedAt,
-        reloads: e.reloads,
-        ...(e.error ? { error: e.error } : {}),
-      }))
-      // Plain comparison: names are folder names, and localeCompare goes through ICU collation (slower, per /status request).
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  /** Every module with its state, by name; the same frozen list until a module changes (status is polled). */
+  list(): readonly ModuleStatus[] {
+    this.listed ??= Object.freeze(
+      [...this.entries.values()]
+        .map((e) =>
+          Object.freeze({
+            name: e.source.name,
+            status: e.status,
+            prefix: e.current?.prefix ?? null,
+            dir: e.source.dir,
+            loadedAt: e.loadedAt,
+            reloads: e.reloads,
+            ...(e.error ? { error: e.error } : {}),
+          }),
+        )
+        // Plain comparison: names are folder names, and localeCompare goes through ICU collation (slower).
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+    return this.listed;
   }
 
   /** The loaded versions whose prefix covers `path`, most specific first. */
@@ -138,6 +146,7 @@ export class ModuleTable {
     await Promise.all([...this.queues.values()].map((q) => q.running));
     const versions = [...this.entries.values()].map((e) => e.current).filter((v): v is ModuleVersion => !!v);
     for (const e of this.entries.values()) e.current = undefined;
+    this.listed = undefined;
     this.publishRoutes();
     await Promise.all(versions.map((v) => v.dispose()));
   }
@@ -164,7 +173,17 @@ export class ModuleTable {
     return state.running;
   }
 
+  /** Brings one module in line with its source; entries change before and after the build it awaits. */
   private async apply(name: string): Promise<void> {
+    this.listed = undefined;
+    try {
+      await this.applyNow(name);
+    } finally {
+      this.listed = undefined;
+    }
+  }
+
+  private async applyNow(name: string): Promise<void> {
     if (this.stopped) return;
     const source = this.sources.get(name);
     let entry = this.entries.get(name);
