@@ -115,25 +115,27 @@ export class ModuleTable {
     return this.sources.has(name) || this.entries.has(name);
   }
 
-  /** Every module with its state, by name; the same frozen list until a module changes (status is polled). */
-  list(): readonly ModuleStatus[] {
-    this.listed ??= Object.freeze(
-      [...this.entries.values()]
-        .map((e) =>
-          Object.freeze({
-            name: e.source.name,
-            status: e.status,
-            prefix: e.current?.prefix ?? null,
-            dir: e.source.dir,
-            loadedAt: e.loadedAt,
-            reloads: e.reloads,
-            ...(e.error ? { error: e.error } : {}),
-          }),
-        )
-        // Plain comparison: names are folder names, and localeCompare goes through ICU collation (slower).
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    );
-    return this.listed;
+  /**
+   * Every module with its state, by name, built once per change of the modules (status is polled).
+   * Callers get a copy of the array, not a frozen one: array builtins such as filter() take a path
+   * about 15 times slower on a frozen array (Node 20 and 24). The entries themselves are frozen.
+   */
+  list(): ModuleStatus[] {
+    this.listed ??= [...this.entries.values()]
+      .map((e) =>
+        Object.freeze({
+          name: e.source.name,
+          status: e.status,
+          prefix: e.current?.prefix ?? null,
+          dir: e.source.dir,
+          loadedAt: e.loadedAt,
+          reloads: e.reloads,
+          ...(e.error ? { error: e.error } : {}),
+        }),
+      )
+      // Plain comparison: names are folder names, and localeCompare goes through ICU collation (slower).
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.listed];
   }
 
   /** The loaded versions whose prefix covers `path`, most specific first. */
