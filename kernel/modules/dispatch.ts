@@ -48,7 +48,7 @@ export function isPublicRoute(c: Context): boolean {
 }
 
 export function dispatch(): Middleware {
-  return async function dispatchMiddleware(ctx) {
+  return function dispatchMiddleware(ctx) {
     const c = ctx as Routed;
     const versions = c.state.versions ?? [];
     const run = async (i: number): Promise<void> => {
@@ -58,7 +58,7 @@ export function dispatch(): Middleware {
       await v.middleware(c, () => run(i + 1));
       if (c._matchedRoute !== undefined) c.state.handled = true;
     };
-    await run(0);
+    return run(0);
   };
 }
 
