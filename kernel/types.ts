@@ -197,8 +197,7 @@ export interface KernelRuntime {
   startedAt: number;
   /** Requests answered since start, and how many of them were 5xx. */
   requests(): { total: number; errors: number; inflight: number };
-  /** Every module with its state (a frozen list, shared between callers). */
-  modules(): readonly ModuleStatus[];
+  modules(): ModuleStatus[];
   /** Reloads a module now; resolves false when no such module exists. */
   reloadModule(name: string): Promise<boolean>;
 }

@@ -41,7 +41,7 @@ export class ModuleTable {
   private syncing: Promise<void> = Promise.resolve();
   private readonly queues = new Map<string, { running: Promise<void>; again: boolean }>();
   private stopped = false;
-  /** What list() last returned; dropped whenever `apply` or `stop` changes an entry. */
+  /** The list behind list(), built at its first call after a change; `apply` and `stop` drop it. */
   private listed?: readonly ModuleStatus[];
 
   constructor(private readonly deps: ModuleTableDeps) {}
