@@ -13,7 +13,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { UpstreamError, upstreamMessage } from './errors.ts';
-import { maskKey } from './mask.ts';
+import { maskKey } from '../../kernel/index.ts';
 import type { Endpoint } from './types.ts';
 
 export const DEFAULT_TIMEOUT = { connect: 10_000, read: 60_000 };

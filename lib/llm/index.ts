@@ -9,7 +9,6 @@ export * from './channel.ts';
 export { UpstreamError } from './errors.ts';
 export { upstreamRequest, type UpstreamResponse } from './http.ts';
 export { selectKey, type SelectedKey } from './keys.ts';
-export { maskKey, isMasked } from './mask.ts';
 export { parseSse, sseJson } from './sse.ts';
 export * from './usage.ts';
 export * from './call.ts';

@@ -3,8 +3,8 @@
  * normalisation, keys given as strings or objects, masked keys meaning "unchanged") and the masked view.
  */
 import { randomBytes } from 'node:crypto';
-import { badRequest } from '../../kernel/index.ts';
-import { channelDefaults, isMasked, maskKey, normaliseBaseUrl, type AdapterType, type ApiKeyEntry, type Channel } from '../../lib/llm/index.ts';
+import { badRequest, isMasked, maskKey } from '../../kernel/index.ts';
+import { channelDefaults, normaliseBaseUrl, type AdapterType, type ApiKeyEntry, type Channel } from '../../lib/llm/index.ts';
 
 export type ChannelInput = Partial<Omit<Channel, 'apiKeys'>> & { apiKeys?: Array<string | Partial<ApiKeyEntry>> };
 

@@ -3,8 +3,8 @@
  * adapters. A masked key is resolved only against the stored channel it belongs to and only for
  * that channel's stored base URL (KERNEL.md §10.16): another URL needs the real key.
  */
-import { HttpError } from '../../kernel/index.ts';
-import { UpstreamError, adapterFor, isMasked, normaliseBaseUrl, type AdapterType } from '../../lib/llm/index.ts';
+import { HttpError, isMasked } from '../../kernel/index.ts';
+import { UpstreamError, adapterFor, normaliseBaseUrl, type AdapterType } from '../../lib/llm/index.ts';
 import type { Settings } from '../../lib/group-settings/index.ts';
 
 export interface FetchModelsBody {

@@ -1,7 +1,6 @@
 /** The settings routes under `/api/group-admin`: the whole page, its effective values and its parts. */
-import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { isMasked, maskKey as mask, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { DEFAULT_SETTINGS, GROUP_ID_PATTERN, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
-import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
 import { groupRoute } from './guard.ts';
 import { fetchModels, type FetchModelsBody } from './models.ts';
 import {

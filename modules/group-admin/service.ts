@@ -2,8 +2,7 @@
  * Per-group settings (stored through lib/group-settings) and the views a caller gets: masked keys,
  * percentages, master-only keys hidden from group admins, and the effective settings.
  */
-import { HttpError, type AuthUser, type ConfigService, type Store } from '../../kernel/index.ts';
-import { isMasked, maskKey as mask } from '../../lib/llm/mask.ts';
+import { HttpError, isMasked, maskKey as mask, type AuthUser, type ConfigService, type Store } from '../../kernel/index.ts';
 import {
   DEFAULT_SETTINGS,
   MASTER_ONLY,

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { mapModel, normaliseBaseUrl, servesModel, type ApiKeyEntry } from '../../../lib/llm/channel.ts';
 import { selectKey } from '../../../lib/llm/keys.ts';
-import { isMasked, maskKey } from '../../../lib/llm/mask.ts';
 
 const key = (k: string, extra: Partial<ApiKeyEntry> = {}): ApiKeyEntry => ({
   key: k, name: k, enabled: true, weight: 100, usageCount: 0, errorCount: 0, lastUsed: null, lastError: null, lastErrorAt: null, ...extra,
@@ -66,20 +65,6 @@ describe('lib/llm channel rules', () => {
       expect(selectKey({ apiKey: '', apiKeys: keys, strategy: 'failover' }, now).key).to.equal('k2');
       keys[0].lastErrorAt = now - 6 * 60_000;
       expect(selectKey({ apiKey: '', apiKeys: keys, strategy: 'failover' }, now).key).to.equal('k1');
-    });
-  });
-
-  describe('maskKey', () => {
-    it('shows the prefix and the last four characters only', () => {
-      expect(maskKey('sk-proj-abcdefghijklmnopwxyz')).to.equal('sk-****wxyz');
-      expect(maskKey('AIzaSyA1234567890abcd')).to.equal('AIz****abcd');
-      expect(maskKey('short')).to.equal('****');
-      expect(maskKey('')).to.equal('');
-    });
-    it('recognises masked values', () => {
-      expect(isMasked(maskKey('sk-abcdefghijklmnop'))).to.equal(true);
-      expect(isMasked('sk-abcdefghijklmnop')).to.equal(false);
-      expect(isMasked(undefined)).to.equal(false);
     });
   });
 });

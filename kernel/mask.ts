@@ -1,4 +1,7 @@
-/** API keys never leave the server in clear: `sk-****abcd` (KERNEL.md §7, §10.14). */
+/**
+ * Secrets never leave the server in clear: `sk-****abcd` — channel keys, and the secret values of
+ * the configuration (KERNEL.md §7, §10.14).
+ */
 
 const MASK = '****';
 
