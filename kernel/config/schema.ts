@@ -35,6 +35,9 @@ const enabledOnly = (value = false) => obj({ enabled: bool(value) });
 /** Keys that hold secrets: they live in their own 0600 files, never in the configuration. */
 export const SECRET_PATHS = ['web.jwtSecret', 'web.permanentAuthToken', 'web.groupAdminSecret'];
 
+/** Configuration values that are secrets: never shown in clear (see masked.ts). */
+export const MASKED_PATHS = ['mcp.server.apiKey', 'redis.password', 'probe.secretKey', 'bilibili.sessdata'];
+
 const proxyScope = () => obj({ enabled: bool(false), profileId: { type: ['string', 'null'], default: null } });
 
 export const CONFIG_SCHEMA: JSONSchema = {

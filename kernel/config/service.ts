@@ -12,6 +12,7 @@ import type { ConfigService, EventBus, JSONSchema, Logger, Store } from '../type
 import type { Detail } from '../validate.ts';
 import { checkConfig, defaultConfig } from './check.ts';
 import { openHistory, type ConfigSource, type ConfigVersion } from './history.ts';
+import { keepMaskedSecrets, maskSecrets } from './masked.ts';
 import { FORBIDDEN_MESSAGE, changedPaths, deepFreeze, deepMerge, expandDotted, findForbiddenKey, getAt, isPlainObject, pathProblem, unsetAt, type JsonObject } from './paths.ts';
 import { CONFIG_SCHEMA, SECTIONS } from './schema.ts';
 import { watchFile, type FileWatch } from './watch.ts';
@@ -59,7 +60,9 @@ export interface KernelConfigService extends ConfigService {
   at(version: number): Promise<JsonObject | undefined>;
   /** Makes a kept version's configuration current again (as a new version); 404 VERSION_NOT_FOUND. */
   rollback(version: number): Promise<string[]>;
-  /** The configuration as YAML text. */
+  /** A copy of the configuration in force (or of `config`) with its secret values masked, to show. */
+  masked(config?: JsonObject): JsonObject;
+  /** The configuration as YAML text, secret values masked. */
   toYaml(): string;
   /** Parses YAML or JSON text; 400 PARSE_ERROR with line and column. */
   parseYaml(text: string): unknown;
@@ -119,7 +122,7 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
 
   /** Validates `candidate` as the whole new configuration and, when it changes anything, writes it. */
   const commit = async (candidate: unknown, source: ConfigSource): Promise<string[]> => {
-    const result = checkConfig(candidate);
+    const result = checkConfig(keepMaskedSecrets(candidate, current));
     if (!result.ok) throw invalid(result.errors);
     const paths = changedPaths(current, result.value);
     if (!paths.length) return [];
@@ -238,7 +241,8 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
         return commit(structuredClone(entry.config), 'rollback');
       });
     },
-    toYaml: () => toYaml(current),
+    masked: (config = current) => maskSecrets(config),
+    toYaml: () => toYaml(maskSecrets(current)),
     parseYaml,
     onChange(listener) {
       listeners.add(listener);

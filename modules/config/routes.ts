@@ -30,8 +30,8 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
     return name;
   };
 
-  router.get('/', ctx.validate({ summary: 'The whole configuration, defaults filled' }), (c) => {
-    c.body = config.get();
+  router.get('/', ctx.validate({ summary: 'The whole configuration, defaults filled, secret values masked' }), (c) => {
+    c.body = config.masked();
   });
 
   const merge = async (c: RequestContext) => {
@@ -44,7 +44,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
     c.body = config.schema;
   });
 
-  router.get('/export', ctx.validate({ summary: 'The whole configuration as YAML' }), (c) => {
+  router.get('/export', ctx.validate({ summary: 'The whole configuration as YAML, secret values masked' }), (c) => {
     c.type = 'text/yaml; charset=utf-8';
     c.body = config.toYaml();
   });
@@ -77,15 +77,15 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
     const wanted = Number(c.params.version);
     const kept = await config.at(wanted);
     if (!kept) throw notFound('VERSION_NOT_FOUND', `No configuration version ${wanted} is kept`);
-    c.body = { version: wanted, config: kept };
+    c.body = { version: wanted, config: config.masked(kept) };
   });
 
   router.post('/rollback', ctx.validate({ summary: 'Make a kept version current again (recorded as a new version)', body: rollbackBody }), async (c) => {
     c.body = changed(await config.rollback((c.request as { body: { version: number } }).body.version));
   });
 
-  router.get('/:section', ctx.validate({ summary: 'One section of the configuration', params: sectionParams }), (c) => {
-    c.body = config.get(section(c.params.section));
+  router.get('/:section', ctx.validate({ summary: 'One section of the configuration, secret values masked', params: sectionParams }), (c) => {
+    c.body = config.masked()[section(c.params.section)];
   });
 
   router.put('/:section', ctx.validate({ summary: 'Replace one section (keys left out take their defaults)', params: sectionParams, body: sectionBody }), async (c) => {

@@ -34,7 +34,8 @@ export function openFiles(dataDir: string): ConfigBackend {
 
   return {
     mode: 'files',
-    get: async () => (await open()).get(),
+    // Secret values masked, as the server answers them.
+    get: async () => (await open()).masked(),
     set: (dotted, value) => change((s) => s.update({ [dotted]: value })),
     unset: (dotted) => change((s) => s.unset([dotted])),
     exportYaml: async () => (await open()).toYaml(),

@@ -104,6 +104,17 @@ function verbs(context: () => { dataDir: string; source: string; files: string }
     expect(runs[2].stderr).to.match(/line \d+, column \d+/);
     expect((await cli(dataDir, 'export', '--json')).stdout).to.equal(before);
   });
+
+  it('shows secret values masked; the masked value set back keeps the stored one', async () => {
+    const { dataDir } = context();
+    const key = 'mcp-0123456789abcdef0123456789abcdef';
+    expect((await cli(dataDir, 'set', 'mcp.server.apiKey', key)).code).to.equal(0);
+    const [got, exported] = await Promise.all([cli(dataDir, 'get', 'mcp.server.apiKey'), cli(dataDir, 'export')]);
+    expect(got.stdout).to.equal('mcp-****cdef\n');
+    expect(exported.stdout).to.include('mcp-****cdef').and.not.include(key);
+    expect((await cli(dataDir, 'set', 'mcp.server.apiKey', 'mcp-****cdef')).code).to.equal(0);
+    expect(JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')).mcp.server.apiKey).to.equal(key);
+  });
 }
 
 describe('npm run config', function () {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { eventually, makeModulesDir, type ModulesDir } from '../../support/modules.ts';
@@ -277,6 +277,40 @@ describe('config module (/api/config)', () => {
       expect(s.output().split('applied the edit').length).to.equal(before);
       expect((await s.request('GET', '/api/config/history')).body.data.current).to.equal(current + 3);
       expect((await s.request('POST', '/api/config/reload')).body.data.updated).to.deep.equal([]);
+    });
+  });
+
+  describe('secret values', () => {
+    const key = 'mcp-0123456789abcdef0123456789abcdef';
+
+    it('are shown masked in every answer, and a masked value written back keeps the stored one', async () => {
+      expect((await s.request('PUT', '/api/config', { body: { 'mcp.server.apiKey': key, 'redis.password': 'hunter22' } })).status).to.equal(200);
+      expect((await disk()).mcp.server.apiKey).to.equal(key);
+      expect((await stat(file)).mode & 0o777).to.equal(0o600);
+
+      const all = await s.request('GET', '/api/config');
+      expect(all.body.data.mcp.server.apiKey).to.equal('mcp-****cdef');
+      expect(all.body.data.redis.password).to.equal('****22');
+      const section = await s.request('GET', '/api/config/mcp');
+      expect(section.body.data.server.apiKey).to.equal('mcp-****cdef');
+      const exported = await s.request('GET', '/api/config/export');
+      const { current } = (await s.request('GET', '/api/config/history')).body.data;
+      const kept = await s.request('GET', `/api/config/history/${current}`);
+      expect(kept.body.data.config.mcp.server.apiKey).to.equal('mcp-****cdef');
+      for (const answer of [all, section, exported, kept]) expect(answer.text).to.not.include(key).and.not.include('hunter22');
+
+      // A form's way: the section read, one field changed, the whole section written back.
+      const changed = { ...section.body.data, enabled: false };
+      expect((await s.request('PUT', '/api/config/mcp', { body: changed })).body.data.updated).to.deep.equal(['mcp.enabled']);
+      // An export imported back (after another change) restores the rest and keeps the secrets.
+      await s.request('PUT', '/api/config', { body: { 'basic.commandPrefix': '#secret-test' } });
+      expect((await s.request('POST', '/api/config/import', yaml(exported.text))).body.data.updated).to.have.members(['basic.commandPrefix', 'mcp.enabled']);
+      expect((await disk()).mcp.server).to.deep.include({ apiKey: key, enabled: false });
+      expect((await disk()).redis.password).to.equal('hunter22');
+
+      const fresh = 'mcp-fedcba9876543210fedcba9876543210';
+      expect((await s.request('PUT', '/api/config', { body: { mcp: { server: { apiKey: fresh } } } })).body.data.updated).to.deep.equal(['mcp.server.apiKey']);
+      expect((await disk()).mcp.server.apiKey).to.equal(fresh);
     });
   });
 
