@@ -1,10 +1,12 @@
 /**
- * JSON and text body parsing with a size cap: malformed JSON is 400 INVALID_JSON, oversize is 413.
+ * JSON and text body parsing with a size cap: malformed JSON is 400 INVALID_JSON, oversize is 413,
+ * JSON nested deeper than the modules can handle is 400 VALIDATION_ERROR (see plain-data.ts).
  * A request without a body (most GETs) skips the parser, which would only find that out slowly.
  */
 import bodyParser from 'koa-bodyparser';
 import type { Context, Middleware } from 'koa';
 import { HttpError } from '../errors.ts';
+import { plainDataProblem } from '../plain-data.ts';
 
 /** HTTP/1.1 framing: a request has a body only when it says how long it is or that it is chunked. */
 function hasBody(c: Context): boolean {
@@ -30,7 +32,13 @@ export function body(limit: string): Middleware {
     },
   }) as unknown as Middleware;
   return function bodyMiddleware(c, next) {
-    if (hasBody(c)) return parse(c, next);
+    if (hasBody(c)) {
+      return parse(c, () => {
+        const problem = plainDataProblem((c.request as { body?: unknown }).body);
+        if (problem) throw new HttpError(400, 'VALIDATION_ERROR', `Request body: ${problem}`);
+        return next();
+      });
+    }
     (c.request as { body?: unknown }).body = {};
     return next();
   };

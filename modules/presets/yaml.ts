@@ -1,6 +1,6 @@
 /** Presets as YAML: what export writes and import reads. */
 import { createRequire } from 'node:module';
-import { HttpError } from '../../kernel/index.ts';
+import { HttpError, plainDataProblem } from '../../kernel/index.ts';
 import type { Preset } from './preset.ts';
 
 // The yaml package (80-odd files) is needed only for export and import: loaded at first use.
@@ -22,6 +22,8 @@ export function parsePresetsYaml(text: string): unknown[] {
   } catch (err) {
     throw new HttpError(400, 'PARSE_ERROR', `The body is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
+  const problem = plainDataProblem(document);
+  if (problem) throw new HttpError(400, 'VALIDATION_ERROR', `The YAML is not plain preset data: ${problem}`);
   if (Array.isArray(document)) return document;
   if (document && typeof document === 'object') {
     const { presets } = document as { presets?: unknown };

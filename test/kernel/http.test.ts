@@ -44,6 +44,19 @@ describe('HTTP conventions (KERNEL.md §4)', () => {
     expect(res.body.code).to.equal('INVALID_JSON');
   });
 
+  it('answers 400 for a JSON body nested deeper than 64 levels, which a module would choke on', async () => {
+    const deep = (levels: number) => '{"n":'.repeat(levels) + '1' + '}'.repeat(levels);
+    for (const levels of [65, 1000]) {
+      const res = await s.request('POST', '/api/echo/items', { raw: deep(levels), headers: { 'content-type': 'application/json' } });
+      expect(res.status, `${levels} levels`).to.equal(400);
+      expect(res.body.code).to.equal('VALIDATION_ERROR');
+      expect(res.body.error).to.match(/^Request body: n(\.n){63} is nested more than 64 levels deep$/);
+    }
+    // 64 levels pass the HTTP stack and reach the route's own schema.
+    const ok = await s.request('POST', '/api/echo/items', { raw: deep(63), headers: { 'content-type': 'application/json' } });
+    expect(ok.body.details.map((d: { path: string }) => d.path)).to.include('body.n');
+  });
+
   it('answers 413 PAYLOAD_TOO_LARGE above the body cap', async () => {
     const res = await s.request('POST', '/api/echo/items', { raw: JSON.stringify({ n: 1, pad: 'x'.repeat(20_000) }), headers: { 'content-type': 'application/json' } });
     expect(res.status).to.equal(413);

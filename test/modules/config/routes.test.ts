@@ -139,6 +139,28 @@ describe('config module (/api/config)', () => {
       expect(config.memory.maxMemories).to.equal(50);
     });
 
+    it('refuses YAML that is not plain data (an alias to itself, a binary tag) and JSON nested too deep, writing nothing', async () => {
+      const before = await readFile(file, 'utf8');
+      for (const [text, reason] of [
+        ['a: &a [*a]\n', /a\[0\] refers to itself/],
+        ['basic: !!binary aGVsbG8=\n', /basic is not plain JSON data \((Buffer|Uint8Array)\)/],
+      ] as const) {
+        for (const route of ['/api/config/import', '/api/config/validate']) {
+          const res = await s.request('POST', route, yaml(text));
+          expect(res.status, `${route} ${text}`).to.equal(400);
+          expect(res.body.code).to.equal('VALIDATION_ERROR');
+          expect(res.body.error).to.match(reason);
+        }
+      }
+      const deep = '{"basic":' + '{"a":'.repeat(2000) + '1' + '}'.repeat(2001);
+      for (const [method, route] of [['PUT', '/api/config'], ['POST', '/api/config/import'], ['POST', '/api/config/validate'], ['PUT', '/api/config/presets']]) {
+        const res = await s.request(method, route, { raw: deep, headers: { 'content-type': 'application/json' } });
+        expect(res.status, route).to.equal(400);
+        expect(res.body.error).to.match(/nested more than 64 levels deep/);
+      }
+      expect(await readFile(file, 'utf8')).to.equal(before);
+    });
+
     it('answers 400 PARSE_ERROR with line and column for bad YAML, writing nothing', async () => {
       const before = await readFile(file, 'utf8');
       const res = await s.request('POST', '/api/config/import', yaml('trigger:\n  prefixes: [\n    "#a"\nbasic: 1\n'));

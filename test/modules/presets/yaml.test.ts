@@ -65,6 +65,16 @@ describe('presets module: YAML export and import', () => {
       expect(dog.modelParams.max_tokens).to.equal(4096);
     });
 
+    it('refuses YAML that is not plain data: an alias to itself, a binary value', async () => {
+      for (const raw of ['- &p\n  id: loop\n  name: Loop\n  extra: *p\n', '- id: bin\n  name: !!binary aGVsbG8=\n']) {
+        const r = await s.request('POST', '/api/presets/import', { raw, headers: yamlHeaders });
+        expect(r.status, raw).to.equal(400);
+        expect(r.body.code).to.equal('VALIDATION_ERROR');
+        expect(r.body.error).to.match(/refers to itself|not plain JSON data/);
+      }
+      expect((await s.request('GET', '/api/presets/loop')).status).to.equal(404);
+    });
+
     it('takes JSON {yaml, overwrite} as well', async () => {
       const r = await s.request('POST', '/api/presets/import', { body: { yaml: '- id: owl\n  name: Owl\n', overwrite: false } });
       expect(r.status).to.equal(200);
