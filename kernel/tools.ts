@@ -52,7 +52,7 @@ export function createToolRegistry(): KernelToolRegistry {
     forOwner(owner, track) {
       return {
         register(tool) {
-          if (!NAME.test(tool.name)) throw new Error(`tool name "${tool.name}" must match ${NAME}`);
+          if (typeof tool.name !== 'string' || !NAME.test(tool.name)) throw new Error(`tool name "${tool.name}" must match ${NAME}`);
           const existing = tools.get(tool.name);
           if (existing && existing.owner !== owner) throw new Error(`tool "${tool.name}" is already registered by module "${existing.owner}"`);
           if (existing) ajv.removeSchema(existing.tool.inputSchema);

@@ -22,6 +22,8 @@ const EMPTY_SCHEMA = { type: 'object', properties: {} };
 
 export async function openCustomTools(ctx: ModuleContext) {
   const collection = ctx.store.collection<{ tools: Record<string, CustomToolDefinition> }>('custom-tools', { tools: {} });
+  /** The stored definition named `name`: an own key only (`toString` is not a stored tool). */
+  const stored = (tools: Record<string, CustomToolDefinition> | undefined, name: string) => (tools && Object.hasOwn(tools, name) ? tools[name] : undefined);
   const releases = new Map<string, () => void>();
 
   /** Registers (or re-registers) a definition; a handler or schema that does not compile is a 400. */
@@ -74,7 +76,7 @@ export async function openCustomTools(ctx: ModuleContext) {
       try {
         // Checked and registered inside the update, so two creations of one name cannot both succeed.
         await collection.update((data) => {
-          if (ctx.tools.get(name) || data.tools?.[name]) throw new HttpError(409, 'TOOL_EXISTS', `A tool named "${name}" already exists`);
+          if (ctx.tools.get(name) || stored(data.tools, name)) throw new HttpError(409, 'TOOL_EXISTS', `A tool named "${name}" already exists`);
           register(def);
           data.tools = { ...data.tools, [name]: def };
         });
@@ -90,7 +92,7 @@ export async function openCustomTools(ctx: ModuleContext) {
     },
 
     async update(name: string, input: CustomToolInput): Promise<CustomToolDefinition> {
-      const current = (await collection.read()).tools?.[name];
+      const current = stored((await collection.read()).tools, name);
       if (!current) throw notFound('TOOL_NOT_FOUND', `No custom tool named "${name}"`);
       const def: CustomToolDefinition = { ...current, ...input, updatedAt: new Date().toISOString() };
       register(def);
@@ -102,7 +104,7 @@ export async function openCustomTools(ctx: ModuleContext) {
     },
 
     async remove(name: string): Promise<void> {
-      if (!(await collection.read()).tools?.[name]) throw notFound('TOOL_NOT_FOUND', `No custom tool named "${name}"`);
+      if (!stored((await collection.read()).tools, name)) throw notFound('TOOL_NOT_FOUND', `No custom tool named "${name}"`);
       await collection.update((data) => {
         delete data.tools[name];
       });

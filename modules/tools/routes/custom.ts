@@ -2,7 +2,8 @@
 import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
 import type { CustomTools, CustomToolInput } from '../custom/custom-tools.ts';
 
-const name = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
+// Definitions are kept in an object keyed by name: names of Object.prototype's own keys are refused.
+const name = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', not: { enum: ['__proto__', 'constructor', 'prototype'] } };
 const fields = {
   description: { type: 'string', maxLength: 2000 },
   parameters: { type: 'object', description: 'JSON Schema of the arguments' },

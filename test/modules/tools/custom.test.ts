@@ -127,10 +127,25 @@ describe('custom tools (/api/tools/custom)', () => {
       if (detail) expect(res.body.details.map((d: { path: string }) => d.path)).to.include(detail);
     }
     for (const [method, body] of [['PUT', { description: 'x' }], ['DELETE', undefined]] as const) {
-      const res = await s.request(method, '/api/tools/custom/nope', { body });
-      expect(res.status).to.equal(404);
-      expect(res.body.code).to.equal('TOOL_NOT_FOUND');
+      for (const missing of ['nope', 'toString', 'valueOf', 'hasOwnProperty']) {
+        const res = await s.request(method, `/api/tools/custom/${missing}`, { body });
+        expect(res.status, `${method} ${missing}`).to.equal(404);
+        expect(res.body.code).to.equal('TOOL_NOT_FOUND');
+      }
     }
+  });
+
+  it("refuses the names of an object's built-in keys, and the tool lists keep working", async () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      expect((await s.request('POST', '/api/tools/custom', { body: { name } })).status, `POST ${name}`).to.equal(400);
+      expect((await s.request('PUT', `/api/tools/custom/${name}`, { body: { description: 'x' } })).status, `PUT ${name}`).to.equal(400);
+      expect((await s.request('DELETE', `/api/tools/custom/${name}`)).status, `DELETE ${name}`).to.equal(400);
+    }
+    const created = await s.request('POST', '/api/tools/custom', { body: { name: 'toString', description: 'a tool may be called so' } });
+    expect(created.status).to.equal(201);
+    for (const route of ['/api/tools', '/api/tools/stats', '/api/skills/tools']) expect((await s.request('GET', route)).status, route).to.equal(200);
+    expect((await s.request('DELETE', '/api/tools/custom/toString')).status).to.equal(200);
+    expect(await stored()).to.not.have.own.property('toString');
   });
 
   it('deletes a definition and unregisters the tool', async () => {
