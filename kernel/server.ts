@@ -16,6 +16,7 @@ import { createAuthService } from './auth/service.ts';
 import { createConfigService, type KernelConfigService } from './config/service.ts';
 import { createEventBus } from './events.ts';
 import { body } from './http/body.ts';
+import { answerClientErrors } from './http/client-error.ts';
 import { envelope } from './http/envelope.ts';
 import { rateLimit } from './http/ratelimit.ts';
 import { sendTogether } from './http/send-together.ts';
@@ -139,6 +140,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   const hostname = settings.host ?? configured(config.get('web.host'), (v) => typeof v === 'string' && v.length > 0) ?? '127.0.0.1';
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, hostname, () => ok());

@@ -142,6 +142,23 @@ describe('HTTP conventions (KERNEL.md §4)', () => {
     expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
   });
 
+  it('answers requests that Node refuses before Koa (headers too large, malformed) with the JSON envelope', async () => {
+    const raw = async (text: string) => {
+      const socket = connect(s.port, '127.0.0.1');
+      socket.end(text);
+      let answer = '';
+      for await (const chunk of socket) answer += chunk;
+      return { status: Number(answer.slice(9, 12)), body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) };
+    };
+    const big = await raw(`GET /api/system/health?${'q=1&'.repeat(5000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(big.status).to.equal(431);
+    expect(big.body).to.include({ success: false, code: 'HEADERS_TOO_LARGE' });
+    const garbage = await raw('HELLO THERE\r\n\r\n');
+    expect(garbage.status).to.equal(400);
+    expect(garbage.body).to.include({ success: false, code: 'BAD_REQUEST' });
+    expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
+  });
+
   it('answers pipelined requests on one connection in order, each with its own answer', async () => {
     // Answers ready in one event-loop turn leave together (kernel/http/send-together.ts): they must
     // still go out in request order, and never trade bodies.
