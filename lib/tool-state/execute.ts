@@ -34,7 +34,7 @@ export async function executeTool(
   ctx: ModuleContext,
   name: string,
   args: Record<string, unknown> | undefined,
-  opts: { user?: AuthUser; signal?: AbortSignal },
+  opts: { user?: Pick<AuthUser, 'sub' | 'groupId'>; signal?: AbortSignal },
 ): Promise<Execution> {
   const view = (await loadToolState(ctx)).tools.find((t) => t.name === name);
   if (!view) throw new HttpError(404, 'TOOL_NOT_FOUND', `No tool named "${name}"`);
