@@ -1,6 +1,7 @@
 /** The /api/config routes over the kernel's config service. */
 import { HttpError, notFound } from '../../kernel/index.ts';
 import type { ModuleConfig, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { mcpServerRoutes } from './mcp-server.ts';
 import { DOCUMENT_TYPES, partialBody, rollbackBody, sectionBody, sectionParams, unsetBody, versionParams } from './schemas.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -83,6 +84,9 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
   router.post('/rollback', ctx.validate({ summary: 'Make a kept version current again (recorded as a new version)', body: rollbackBody }), async (c) => {
     c.body = changed(await config.rollback((c.request as { body: { version: number } }).body.version));
   });
+
+  // Before /:section, which would take "mcp-server" for a section name.
+  mcpServerRoutes(router, ctx, config);
 
   router.get('/:section', ctx.validate({ summary: 'One section of the configuration, secret values masked', params: sectionParams }), (c) => {
     c.body = config.masked()[section(c.params.section)];

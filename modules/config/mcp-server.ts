@@ -1,0 +1,42 @@
+/**
+ * Settings of the exposed MCP server (API.md §3.2, §8.3): `GET|PUT /api/config/mcp-server` and
+ * `POST /api/config/mcp-server/generate-key`. The key is shown masked, except once, when generated.
+ */
+import { randomBytes } from 'node:crypto';
+import { maskKey, type ModuleConfig, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
+import { exposedTools } from '../../lib/tool-state/view.ts';
+
+const settingsBody = {
+  type: 'object',
+  properties: { enabled: { type: 'boolean' }, apiKey: { type: 'string', maxLength: 256, description: 'Sent back masked, it stays as it is' } },
+  additionalProperties: false,
+};
+
+export function mcpServerRoutes(router: ModuleRouter, ctx: ModuleContext, config: ModuleConfig): void {
+  const settings = async () => ({
+    enabled: config.get('mcp.server.enabled') === true,
+    apiKey: maskKey(config.get<string>('mcp.server.apiKey')),
+    mcpEnabled: config.get('mcp.enabled') !== false,
+    toolCount: (await exposedTools(ctx)).length,
+    endpoint: '/mcp',
+  });
+
+  router.get('/mcp-server', ctx.validate({ summary: 'Settings of the exposed MCP server (the key masked)' }), async (c) => {
+    c.body = await settings();
+  });
+
+  router.put('/mcp-server', ctx.validate({ summary: 'Switch the exposed MCP server on or off, or set its key', body: settingsBody }), async (c) => {
+    const { enabled, apiKey } = (c.request as { body: { enabled?: boolean; apiKey?: string } }).body;
+    await config.update({
+      ...(enabled === undefined ? {} : { 'mcp.server.enabled': enabled }),
+      ...(apiKey === undefined ? {} : { 'mcp.server.apiKey': apiKey }),
+    });
+    c.body = await settings();
+  });
+
+  router.post('/mcp-server/generate-key', ctx.validate({ summary: 'A new key for the exposed MCP server, stored at once and shown this once' }), async (c) => {
+    const apiKey = `mcp-${randomBytes(24).toString('hex')}`;
+    await config.update({ 'mcp.server.apiKey': apiKey });
+    c.body = { apiKey };
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The plugin's own tools for external MCP clients (API.md §8.3), outside /api at `/mcp`:
+ * streamable HTTP (`POST /mcp`, one JSON-RPC message or a batch per request) and the older SSE
+ * transport (`GET /mcp/sse` + `POST /mcp/message`). Off until `mcp.server.enabled` is true and
+ * `mcp.server.apiKey` is set; every route needs that key as a Bearer token.
+ */
+import { defineModule, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
+import { refusal } from './access.ts';
+import { exposedTools } from '../../lib/tool-state/view.ts';
+import { answer, answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
+import { Sessions } from './sessions.ts';
+
+/** A JSON answer as it is, not in the API envelope: MCP clients read JSON-RPC. */
+function sendJson(c: RequestContext, status: number, value: unknown): void {
+  c.status = status;
+  c.type = 'application/json';
+  c.body = JSON.stringify(value);
+}
+
+const rpcFailure = (c: RequestContext, status: number, error: RpcError) => sendJson(c, status, { jsonrpc: '2.0', error, id: null });
+
+function routes(router: ModuleRouter, ctx: ModuleContext): void {
+  const sessions = new Sessions();
+  ctx.onDispose(() => sessions.endAll());
+
+  /** True when the caller may go on; otherwise the refusal has been answered. */
+  const admitted = (c: RequestContext): boolean => {
+    const refused = refusal(ctx.config, c.get('authorization'));
+    if (refused) rpcFailure(c, refused.status, refused.error);
+    return !refused;
+  };
+
+  router.get('/', ctx.validate({ summary: 'MCP server status: name, protocol version, tool count, transports (API key)' }), async (c) => {
+    if (!admitted(c)) return;
+    // A streamable-HTTP client asks for a stream of server-initiated messages here; there are none.
+    if (c.accepts('application/json', 'text/event-stream') === 'text/event-stream') {
+      c.set('Allow', 'POST');
+      return rpcFailure(c, 405, { code: -32000, message: 'This server sends no messages of its own: POST requests to /mcp' });
+    }
+    sendJson(c, 200, {
+      ...SERVER_INFO,
+      protocolVersion: PROTOCOL_VERSION,
+      status: 'running',
+      toolCount: (await exposedTools(ctx)).length,
+      transports: ['streamable-http', 'sse'],
+      activeSessions: sessions.size,
+    });
+  });
+
+  router.post('/', ctx.validate({ summary: 'One JSON-RPC message (or a batch): initialize, ping, tools/list, tools/call (API key)' }), async (c) => {
+    if (!admitted(c)) return;
+    const reply = await answerAll(ctx, (c.request as { body?: unknown }).body);
+    if (reply !== null) return sendJson(c, 200, reply);
+    // Notifications only: no content (an empty string passes the API envelope untouched).
+    c.status = 204;
+    c.body = '';
+  });
+
+  router.get('/sse', ctx.validate({ summary: 'SSE transport: an `endpoint` event, then replies as `message` events (API key)' }), (c) => {
+    if (!admitted(c)) return;
+    c.respond = false;
+    sessions.start(c.res, (id) => `${ctx.prefix}/message?sessionId=${id}`);
+  });
+
+  router.post('/message', ctx.validate({ summary: 'A JSON-RPC message for an SSE session; the reply goes to its stream (API key)' }), (c) => {
+    if (!admitted(c)) return;
+    const id = typeof c.query.sessionId === 'string' ? c.query.sessionId : '';
+    const session = sessions.get(id);
+    if (!session) return rpcFailure(c, 400, { code: -32000, message: `No open SSE session "${id}": open GET ${ctx.prefix}/sse first` });
+    const message = (c.request as { body?: unknown }).body;
+    void answer(ctx, message).then(
+      (reply) => reply && session.send('message', JSON.stringify(reply)),
+      (err) => ctx.log.error('MCP server: a message failed', { error: (err as Error)?.message ?? String(err) }),
+    );
+    sendJson(c, 202, { status: 'accepted' });
+  });
+}
+
+export default defineModule({ name: 'mcp-server', prefix: '/mcp', routes });

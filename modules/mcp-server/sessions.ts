@@ -1,0 +1,55 @@
+/**
+ * The SSE transport of the exposed MCP server: `GET /mcp/sse` opens a stream whose first event,
+ * `endpoint`, names the URL to post messages to; replies to those messages come back on the stream
+ * as `message` events. Streams are written directly, one event per write.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
+const HEARTBEAT_MS = 25_000;
+
+export interface Session {
+  send(event: string, data: string): void;
+}
+
+export class Sessions {
+  private readonly open = new Map<string, { res: ServerResponse; heartbeat: NodeJS.Timeout }>();
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Starts the stream on `res` and announces `endpoint(id)` as the place to post messages. */
+  start(res: ServerResponse, endpoint: (id: string) => string): void {
+    const id = randomUUID();
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.socket?.setTimeout(0);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    this.open.set(id, { res, heartbeat });
+    res.on('close', () => this.end(id));
+    res.write(`event: endpoint\ndata: ${endpoint(id)}\n\n`);
+  }
+
+  get(id: string): Session | undefined {
+    const open = this.open.get(id);
+    if (!open) return undefined;
+    return {
+      send: (event, data) => {
+        if (!open.res.writableEnded) open.res.write(`event: ${event}\ndata: ${data}\n\n`);
+      },
+    };
+  }
+
+  end(id: string): void {
+    const open = this.open.get(id);
+    if (!open) return;
+    this.open.delete(id);
+    clearInterval(open.heartbeat);
+    open.res.end();
+  }
+
+  endAll(): void {
+    for (const id of [...this.open.keys()]) this.end(id);
+  }
+}
