@@ -38,13 +38,16 @@ export function resolve(table: ModuleTable, counters: RequestCounters): Middlewa
   };
 }
 
-/** True when `c.path` is one of the public paths of the module versions chosen for it. */
+/**
+ * True when the module version that will answer `c` lists its path as public. Only that one: a
+ * module sharing a prefix must not open another module's routes by listing their paths.
+ */
 export function isPublicRoute(c: Context): boolean {
   const versions = (c as Routed).state.versions ?? [];
-  return versions.some((v) => {
-    const rest = v.prefix === '/' ? c.path : c.path.slice(v.prefix.length) || '/';
-    return v.publicPaths.includes(rest);
-  });
+  const lists = (v: ModuleVersion) => v.publicPaths.includes(v.prefix === '/' ? c.path : c.path.slice(v.prefix.length) || '/');
+  if (!versions.some(lists)) return false;
+  const answering = versions.find((v) => v.router.match(c.path, c.method).route);
+  return answering !== undefined && lists(answering);
 }
 
 export function dispatch(): Middleware {

@@ -51,6 +51,16 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     expect((await status('echo')).reloads).to.be.greaterThan(0);
   });
 
+  it("does not let one module's public list open another module's routes", async () => {
+    await mods.write('opener/index.js', "export default { prefix: '/api/echo', public: ['/version', '/zz'], routes(r) { r.get('/zz', (c) => { c.body = 'open'; }); } };");
+    await eventually(async () => (await s.request('GET', '/api/echo/zz', { token: null })).status === 200, 3000, 'the opener module');
+    expect((await s.request('GET', '/api/echo/version', { token: null })).status).to.equal(401);
+    expect((await s.request('GET', '/api/echo/public', { token: null })).status).to.equal(200);
+    expect((await s.request('GET', '/api/echo/version')).status).to.equal(200);
+    await mods.remove('opener');
+    await eventually(async () => (await s.request('GET', '/api/echo/zz', { token: null })).status === 401, 3000, 'the opener module gone');
+  });
+
   it('keeps the old version serving and reports failed on a syntax error', async () => {
     await mods.write('echo/version.ts', "export const VERSION: string = 'v3' +;");
     const failed = await eventually(async () => {
