@@ -46,10 +46,26 @@ function sendJson(c: Context, value: unknown): void {
   c.body = JSON.stringify(value);
 }
 
+/** Wraps a handler's data in the success envelope; throws when JSON cannot hold it (a BigInt, a cycle). */
+function wrapData(c: Context): void {
+  // A handler that writes the response itself (respond = false) has nothing to wrap.
+  if (c.respond === false || isRaw(c.body)) return;
+  if (c.body === undefined || c.body === null) {
+    // A handler that matched but set no body answers `data: null` (Koa would say 204/404).
+    if (!c.state.handled) return;
+    if (c.status === 204 || c.status === 404) c.status = 200;
+    sendJson(c, { success: true, data: null });
+    return;
+  }
+  sendJson(c, { success: true, data: c.body });
+}
+
 export function envelope(log: Logger): Middleware {
   return async function envelopeMiddleware(c: Context, next) {
     try {
       await next();
+      // Inside the try: data that cannot be sent is this request's 500, logged with its module.
+      wrapData(c);
     } catch (err) {
       const httpError = toHttpError(err);
       if (httpError.status >= 500) {
@@ -66,17 +82,6 @@ export function envelope(log: Logger): Middleware {
         ...(httpError.details ? { details: httpError.details } : {}),
         ...httpError.extra,
       });
-      return;
     }
-    // A handler that writes the response itself (respond = false) has nothing to wrap.
-    if (c.respond === false || isRaw(c.body)) return;
-    if (c.body === undefined || c.body === null) {
-      // A handler that matched but set no body answers `data: null` (Koa would say 204/404).
-      if (!c.state.handled) return;
-      if (c.status === 204 || c.status === 404) c.status = 200;
-      sendJson(c, { success: true, data: null });
-      return;
-    }
-    sendJson(c, { success: true, data: c.body });
   };
 }

@@ -135,6 +135,13 @@ describe('HTTP conventions (KERNEL.md §4)', () => {
     expect(s.output()).to.match(/kaboom from echo[\s\S]*echo\/index\.ts:\d+/);
   });
 
+  it('answers 500 INTERNAL_ERROR in the envelope for data JSON cannot hold, and logs it with the module', async () => {
+    const res = await s.request('GET', '/api/echo/bigint');
+    expect(res.status).to.equal(500);
+    expect(res.body).to.deep.equal({ success: false, error: 'Internal server error', code: 'INTERNAL_ERROR' });
+    expect(s.output()).to.match(/GET \/api\/echo\/bigint failed in module "echo": TypeError: Do not know how to serialize a BigInt/);
+  });
+
   it('lets public routes through without a token', async () => {
     const res = await s.request('GET', '/api/echo/public', { token: null });
     expect(res.status).to.equal(200);
