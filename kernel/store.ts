@@ -10,10 +10,10 @@ import type { Collection, CollectionOptions, Logger, Store } from './types.ts';
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
-/** Thrown when a collection file exists but is not valid JSON. */
+/** Thrown when a collection file exists but is not JSON, or holds no object or array (`null`, a bare value). */
 export class StoreReadError extends Error {
   constructor(readonly file: string, cause: unknown) {
-    super(`${file} is not valid JSON: ${(cause as Error).message}`);
+    super(`${file} is not a valid data file: ${(cause as Error).message}`);
   }
 }
 
@@ -45,11 +45,15 @@ class AtomicJsonFile<T> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
+    let data: unknown;
     try {
-      return JSON.parse(text) as T;
+      data = JSON.parse(text);
     } catch (err) {
       throw new StoreReadError(this.file, err);
     }
+    // `null` (or a bare string or number) is not a collection: taken for a missing file, it would be overwritten.
+    if (typeof data !== 'object' || data === null) throw new StoreReadError(this.file, new Error(`it holds ${text.trim().slice(0, 40)}, not an object or an array`));
+    return data as T;
   }
 
   write(data: T): Promise<void> {

@@ -63,4 +63,15 @@ describe('store: an unreadable data file', () => {
     expect(JSON.parse(await readFile(path.join(s.dataDir, 'echo-counter.json'), 'utf8'))).to.deep.equal({ count: 1, items: [7] });
     expect(s.output()).to.include(path.join(s.dataDir, 'echo-counter.json')).and.include('moved it aside');
   });
+
+  it('takes a file holding null or a bare value for unreadable too, not for a missing one', async () => {
+    for (const content of ['null', '"text"', '42']) {
+      await writeFile(path.join(s.dataDir, 'echo-counter.json'), content);
+      await s.restart();
+      expect((await s.request('POST', '/api/echo/items', { body: { n: 8 } })).body.data).to.deep.equal({ count: 1 });
+      const asides = (await readdir(s.dataDir)).filter((n) => n.startsWith('echo-counter.json.corrupt-'));
+      const kept = await Promise.all(asides.map((n) => readFile(path.join(s.dataDir, n), 'utf8')));
+      expect(kept, content).to.include(content);
+    }
+  });
 });
