@@ -71,7 +71,8 @@ export async function buildVersion(
       const at = e.location ? ` at ${e.location.file}:${e.location.line}:${e.location.column}` : '';
       throw new Error(`${where}: ${e.text}${at}`);
     }
-    throw new Error(`${where}: ${(err as Error).message}`);
+    // A module may throw anything at import time, a string say.
+    throw new Error(`${where}: ${(err as Error)?.message ?? String(err)}`);
   }
   const def = checkDefinition(bundle.exports, where);
   const prefix = (def.prefix ?? `/api/${source.name}`).replace(/\/+$/, '') || '/';

@@ -87,6 +87,10 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     await mods.write('dropin/index.js', `export default { routes() {}, rotues() {} };`);
     await eventually(async () => /unknown field "rotues"/.test((await status('dropin')).error ?? ''), 3000, 'shape error');
     expect((await s.request('GET', '/api/dropin/hello')).status).to.equal(200);
+    // Not an Error: the thrown value itself is reported.
+    await mods.write('dropin/index.js', `throw 'no module today';`);
+    await eventually(async () => /dropin.*: no module today$/.test((await status('dropin')).error ?? ''), 3000, 'thrown string');
+    expect((await s.request('GET', '/api/dropin/hello')).status).to.equal(200);
   });
 
   it('applies plugins.json: disable, options, enable', async () => {
