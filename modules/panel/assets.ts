@@ -4,7 +4,7 @@
  * per module version: a change under `modules/panel/` reloads the module and so the files.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -68,7 +68,8 @@ function packageRoot(require: NodeRequire, pkg: string): { dir: string; version:
 }
 
 function vendorAssets(moduleDir: string): { assets: Asset[]; imports: Record<string, string> } {
-  const require = createRequire(path.join(moduleDir, 'index.ts'));
+  // From the real folder: a modules dir may link the panel in from elsewhere (node_modules is beside the real one).
+  const require = createRequire(path.join(realpathSync(moduleDir), 'index.ts'));
   const assets: Asset[] = [];
   const imports: Record<string, string> = {};
   for (const v of VENDOR) {

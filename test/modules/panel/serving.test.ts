@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 
 /** Every file the page loads: the page, its stylesheet and scripts, and the import map's targets. */
@@ -110,5 +111,20 @@ describe('panel module: disabled in plugins.json', () => {
     expect(status.status).to.equal(200);
     const modules = await s.request('GET', '/api/system/modules');
     expect(modules.body.data.find((m: { name: string }) => m.name === 'panel').status).to.equal('disabled');
+  });
+});
+
+describe('panel linked into another modules dir', () => {
+  it('finds its libraries from its real folder, and serves the page', async () => {
+    const mods = await makeModulesDir({ real: ['auth', 'system', 'panel'] });
+    const s = await startServer({ modulesDir: mods.dir });
+    try {
+      const panel = (await s.request('GET', '/api/system/modules')).body.data.find((m: { name: string }) => m.name === 'panel');
+      expect(panel, panel?.error).to.include({ status: 'loaded' });
+      expect((await fetch(`${s.url}/`)).status).to.equal(200);
+    } finally {
+      await s.stop();
+      await mods.cleanup();
+    }
   });
 });
