@@ -51,15 +51,23 @@ export class ModuleTable {
     await this.sync();
   }
 
-  /** Re-reads plugins.json and the modules folder; (re)loads or unloads what changed (and `only`). */
+  /**
+   * Re-reads plugins.json and the modules folder; (re)loads or unloads what changed (and `only`).
+   * Resolves when those loads are done.
+   */
   sync(only?: Set<string>): Promise<void> {
-    // One sync at a time: two overlapping ones could each compare against stale sources.
-    const next = this.syncing.then(() => this.syncNow(only));
-    this.syncing = next.catch(() => undefined);
-    return next;
+    // One sync at a time: two overlapping ones could each compare against stale sources. The next
+    // one waits for this one's reading and scheduling only, not for its builds: a module whose
+    // setup hangs must not hold up the reload of the others.
+    const scheduled = this.syncing.then(() => this.scheduleChanges(only));
+    this.syncing = scheduled.then(
+      () => undefined,
+      () => undefined,
+    );
+    return scheduled.then(({ loads }) => loads);
   }
 
-  private async syncNow(only?: Set<string>): Promise<void> {
+  private async scheduleChanges(only?: Set<string>): Promise<{ loads: Promise<void> }> {
     try {
       this.plugins = await readPlugins(this.deps.pluginsFile);
     } catch (err) {
@@ -69,14 +77,17 @@ export class ModuleTable {
     const before = this.sources;
     this.sources = new Map(found.map((s) => [s.name, s]));
     const names = new Set([...before.keys(), ...this.sources.keys()]);
-    await Promise.all(
+    const loads = Promise.all(
       [...names].map((name) => {
         const next = this.sources.get(name);
         const prev = before.get(name);
-        const changed = !prev || !next || JSON.stringify(prev) !== JSON.stringify(next) || (next.enabled && !this.entries.get(name)?.current);
+        // A module that failed is tried again; one still building is left to finish.
+        const retry = next?.enabled && !this.entries.get(name)?.current && !this.queues.has(name);
+        const changed = !prev || !next || JSON.stringify(prev) !== JSON.stringify(next) || retry;
         return changed || only?.has(name) ? this.schedule(name) : undefined;
       }),
-    );
+    ).then(() => undefined);
+    return { loads };
   }
 
   /** Module names whose folder or bundled files contain `file`. */

@@ -93,6 +93,18 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     expect((await s.request('GET', '/api/dropin/hello')).status).to.equal(200);
   });
 
+  it('loads other modules at once while one hangs in setup (it times out on its own)', async () => {
+    await mods.write('hangs/index.js', `export default { setup() { return new Promise(() => {}); }, routes() {} };`);
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    await mods.write('quick/index.js', `export default { routes(r) { r.get('/ok', (c) => { c.body = 'ok'; }); } };`);
+    await eventually(async () => (await s.request('GET', '/api/quick/ok')).status === 200, 4000, 'the quick module');
+    expect(Date.now() - started).to.be.below(4000);
+    expect((await s.request('POST', '/api/system/modules/quick/reload')).status).to.equal(200);
+    await mods.remove('hangs');
+    await mods.remove('quick');
+  });
+
   it('applies plugins.json: disable, options, enable', async () => {
     await writeFile(pluginsFile, JSON.stringify({ echo: { enabled: false } }));
     await eventually(async () => (await status('echo')).status === 'disabled', 3000, 'disabled');
