@@ -49,6 +49,8 @@ export async function readPlugins(file: string): Promise<Record<string, PluginSe
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file} must hold an object of module settings`);
   for (const [name, setting] of Object.entries(parsed as Record<string, unknown>)) {
+    // The name becomes the module's prefix (/api/<name>) and a key of the module table.
+    if (!NAME.test(name)) throw new Error(`${file}: "${name}" is not a module name (letters, digits, "_" and "-", not first)`);
     const s = setting as PluginSetting;
     if (!s || typeof s !== 'object' || Array.isArray(s)) throw new Error(`${file}: "${name}" must be an object`);
     if (s.enabled !== undefined && typeof s.enabled !== 'boolean') throw new Error(`${file}: "${name}.enabled" must be true or false`);
@@ -60,25 +62,40 @@ export async function readPlugins(file: string): Promise<Record<string, PluginSe
   return parsed as Record<string, PluginSetting>;
 }
 
-/** Lists every module source; folders without an entry file are skipped. */
-export async function discover(modulesDir: string, pluginsFile: string, plugins: Record<string, PluginSetting>): Promise<ModuleSource[]> {
+/**
+ * Lists every module source, and says why a folder or a plugins.json `path` that looks meant as a
+ * module was skipped (a name that cannot be one, no entry file). Dot-folders are left alone.
+ */
+export async function discover(
+  modulesDir: string,
+  pluginsFile: string,
+  plugins: Record<string, PluginSetting>,
+): Promise<{ sources: ModuleSource[]; skipped: string[] }> {
   const found = new Map<string, ModuleSource>();
-  let names: string[] = [];
+  const skipped: string[] = [];
+  const noEntry = `has no ${ENTRIES.join(', ')}`;
+  let folders: string[] = [];
   try {
-    names = (await readdir(modulesDir, { withFileTypes: true })).filter((d) => (d.isDirectory() || d.isSymbolicLink()) && NAME.test(d.name)).map((d) => d.name);
+    folders = (await readdir(modulesDir, { withFileTypes: true })).filter((d) => (d.isDirectory() || d.isSymbolicLink()) && !d.name.startsWith('.')).map((d) => d.name);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  for (const name of names) {
+  for (const name of folders) {
     const dir = path.join(modulesDir, name);
+    if (!NAME.test(name)) {
+      skipped.push(`${dir}: "${name}" is not a module name (letters, digits, "_" and "-"); not loaded`);
+      continue;
+    }
     const entry = entryOf(dir);
     if (entry) found.set(name, { name, dir, entry, enabled: true, options: {} });
+    else skipped.push(`${dir} ${noEntry}; not loaded`);
   }
   for (const [name, setting] of Object.entries(plugins)) {
     if (setting.path) {
       const dir = path.resolve(path.dirname(pluginsFile), setting.path);
       const entry = entryOf(dir);
       if (entry) found.set(name, { name, dir, entry, enabled: true, options: {} });
+      else skipped.push(`${pluginsFile}: "${name}.path" is ${dir}, which ${noEntry}; not loaded`);
     }
     const source = found.get(name);
     if (source) {
@@ -86,5 +103,5 @@ export async function discover(modulesDir: string, pluginsFile: string, plugins:
       source.options = setting.options ?? {};
     }
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { sources: [...found.values()].sort((a, b) => a.name.localeCompare(b.name)), skipped };
 }

@@ -41,6 +41,8 @@ export class ModuleTable {
   private syncing: Promise<void> = Promise.resolve();
   private readonly queues = new Map<string, { running: Promise<void>; again: boolean }>();
   private stopped = false;
+  /** Why folders or plugins.json paths were not loaded, as last said. */
+  private skipped = new Set<string>();
   /** The list behind list(), built at its first call after a change; `apply` and `stop` drop it. */
   private listed?: readonly ModuleStatus[];
 
@@ -73,7 +75,10 @@ export class ModuleTable {
     } catch (err) {
       this.deps.log.error(`${(err as Error).message}; keeping the previous module settings`);
     }
-    const found = await discover(this.deps.modulesDir, this.deps.pluginsFile, this.plugins);
+    const { sources: found, skipped } = await discover(this.deps.modulesDir, this.deps.pluginsFile, this.plugins);
+    // Said once, not at every sync, until it is fixed and comes back.
+    for (const reason of skipped) if (!this.skipped.has(reason)) this.deps.log.warn(reason);
+    this.skipped = new Set(skipped);
     const before = this.sources;
     this.sources = new Map(found.map((s) => [s.name, s]));
     const names = new Set([...before.keys(), ...this.sources.keys()]);

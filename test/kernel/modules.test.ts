@@ -105,6 +105,17 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     await mods.remove('quick');
   });
 
+  it('says which folders and plugins.json paths it does not load, and why, once', async () => {
+    await mods.write('my mod/index.js', `export default { routes() {} };`);
+    await mods.write('empty/readme.txt', 'not a module yet');
+    await eventually(() => s.output().includes('"my mod" is not a module name'), 3000, 'bad folder name');
+    await eventually(() => s.output().includes(`${path.join(mods.dir, 'empty')} has no index.ts, index.js, index.mjs`), 3000, 'no entry');
+    await mods.write('other/index.js', `export default { routes(r) { r.get('/ok', (c) => { c.body = 'ok'; }); } };`);
+    await eventually(async () => (await s.request('GET', '/api/other/ok')).status === 200, 3000, 'another change');
+    expect(s.output().split('"my mod" is not a module name').length).to.equal(2);
+    for (const folder of ['my mod', 'empty', 'other']) await mods.remove(folder);
+  });
+
   it('applies plugins.json: disable, options, enable', async () => {
     await writeFile(pluginsFile, JSON.stringify({ echo: { enabled: false } }));
     await eventually(async () => (await status('echo')).status === 'disabled', 3000, 'disabled');
@@ -120,6 +131,9 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
   it('keeps the previous settings when plugins.json is broken, and says which file', async () => {
     await writeFile(pluginsFile, '{ "echo": ');
     await eventually(() => s.output().includes(`${pluginsFile} is not valid JSON`), 3000, 'log line');
+    expect((await s.request('GET', '/api/echo/version')).status).to.equal(200);
+    await writeFile(pluginsFile, JSON.stringify({ '../x': { path: '.' }, echo: { enabled: false } }));
+    await eventually(() => s.output().includes(`${pluginsFile}: "../x" is not a module name`), 3000, 'bad name log line');
     expect((await s.request('GET', '/api/echo/version')).status).to.equal(200);
     await writeFile(pluginsFile, JSON.stringify({ echo: { options: { city: 'Berlin' } } }));
     // Let that reload settle, so the next test counts only its own.
