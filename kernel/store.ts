@@ -1,10 +1,11 @@
 /**
  * The store: lowdb collections, one JSON file each under DATA_DIR. Writes are serialized per file,
  * atomic (temp file + rename) and awaited, so a resolved write is on disk. An unreadable file is
- * moved aside as `<file>.corrupt-<timestamp>`, never overwritten.
+ * moved aside as `<file>.corrupt-<timestamp>`, never overwritten. A file edited by hand while the
+ * server runs is read again before the next write: its content is used, or, unreadable, moved aside.
  */
 import { Low } from 'lowdb';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Collection, CollectionOptions, Logger, Store } from './types.ts';
 
@@ -61,11 +62,28 @@ class AtomicJsonFile<T> {
   }
 }
 
+/** What tells a file changed by someone else since we last read or wrote it; null: no file. */
+type Stamp = { mtimeMs: number; size: number; ino: number } | null;
+
+async function stampOf(file: string): Promise<Stamp> {
+  try {
+    const { mtimeMs, size, ino } = await stat(file);
+    return { mtimeMs, size, ino };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+const sameStamp = (a: Stamp, b: Stamp) => a === b || (a !== null && b !== null && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino);
+
 class JsonCollection<T> implements Collection<T> {
   private readonly low: Low<T>;
   private readonly adapter: AtomicJsonFile<T>;
   private loaded: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The file as we last read or wrote it. */
+  private stamp: Stamp = null;
 
   constructor(readonly file: string, private readonly defaults: T, secret: boolean, private readonly log: Logger) {
     this.adapter = new AtomicJsonFile<T>(file, secret ? 0o600 : 0o644);
@@ -73,14 +91,44 @@ class JsonCollection<T> implements Collection<T> {
   }
 
   private load(): Promise<void> {
-    this.loaded ??= this.low.read().catch(async (err) => {
-      if (!(err instanceof StoreReadError)) throw err;
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, aside);
-      this.log.error(`store: ${this.file} could not be read; moved it aside to ${aside} and started from defaults`, { reason: err.message });
-      this.low.data = structuredClone(this.defaults);
-    });
+    this.loaded ??= this.low.read().then(
+      async () => {
+        this.stamp = await stampOf(this.file);
+      },
+      async (err) => {
+        if (!(err instanceof StoreReadError)) throw err;
+        await this.moveAside(err, 'started from defaults');
+        this.low.data = structuredClone(this.defaults);
+      },
+    );
     return this.loaded;
+  }
+
+  private async moveAside(err: StoreReadError, then: string): Promise<void> {
+    const aside = `${this.file}.corrupt-${Date.now()}`;
+    await rename(this.file, aside);
+    this.stamp = null;
+    this.log.error(`store: ${this.file} could not be read; moved it aside to ${aside} and ${then}`, { reason: err.message });
+  }
+
+  /**
+   * Before a write: a file edited by hand since we last read or wrote it is read again. Unreadable,
+   * it is moved aside; readable, its content is what an update starts from (`keep`), while a whole
+   * new value (write) replaces it.
+   */
+  private async takeOutsideEdit(keep: boolean): Promise<void> {
+    const now = await stampOf(this.file);
+    if (sameStamp(now, this.stamp) || now === null) return;
+    try {
+      const data = (await this.adapter.read()) ?? structuredClone(this.defaults);
+      this.stamp = now;
+      if (!keep) return;
+      this.low.data = data;
+      this.log.warn(`store: ${this.file} was changed on disk while the server ran; this write starts from that change`);
+    } catch (err) {
+      if (!(err instanceof StoreReadError)) throw err;
+      await this.moveAside(err, 'kept the data the server had');
+    }
   }
 
   async read(): Promise<T> {
@@ -91,6 +139,7 @@ class JsonCollection<T> implements Collection<T> {
   update<R>(fn: (data: T) => R | Promise<R>): Promise<R> {
     return this.enqueue(async () => {
       await this.load();
+      await this.takeOutsideEdit(true);
       // Work on a copy so a throwing `fn` or a failed write leaves memory and disk as they were.
       const draft = structuredClone(this.low.data);
       const result = await fn(draft);
@@ -102,6 +151,7 @@ class JsonCollection<T> implements Collection<T> {
   write(data: T): Promise<void> {
     return this.enqueue(async () => {
       await this.load();
+      await this.takeOutsideEdit(false);
       await this.commit(structuredClone(data));
     });
   }
@@ -111,6 +161,7 @@ class JsonCollection<T> implements Collection<T> {
       const data = await this.adapter.read();
       this.low.data = data ?? structuredClone(this.defaults);
       this.loaded = Promise.resolve();
+      this.stamp = await stampOf(this.file);
       return this.low.data;
     });
   }
@@ -131,6 +182,7 @@ class JsonCollection<T> implements Collection<T> {
       this.low.data = previous;
       throw err;
     }
+    this.stamp = await stampOf(this.file);
   }
 }
 

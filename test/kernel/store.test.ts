@@ -64,6 +64,23 @@ describe('store: an unreadable data file', () => {
     expect(s.output()).to.include(path.join(s.dataDir, 'echo-counter.json')).and.include('moved it aside');
   });
 
+  it('reads a file edited by hand while it runs before writing it: a good edit is kept, a bad one moved aside', async () => {
+    const file = path.join(s.dataDir, 'echo-counter.json');
+    await s.request('POST', '/api/echo/items', { body: { n: 1 } });
+    await writeFile(file, JSON.stringify({ count: 40, items: [4] }));
+    expect((await s.request('POST', '/api/echo/items', { body: { n: 2 } })).body.data).to.deep.equal({ count: 41 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).to.deep.equal({ count: 41, items: [4, 2] });
+    expect(s.output()).to.include(`store: ${file} was changed on disk while the server ran`);
+
+    const broken = '{"count": 99, "items": [';
+    await writeFile(file, broken);
+    expect((await s.request('POST', '/api/echo/items', { body: { n: 3 } })).body.data).to.deep.equal({ count: 42 });
+    const asides = (await readdir(s.dataDir)).filter((n) => n.startsWith('echo-counter.json.corrupt-'));
+    const kept = await Promise.all(asides.map((n) => readFile(path.join(s.dataDir, n), 'utf8')));
+    expect(kept).to.include(broken);
+    expect(s.output()).to.match(/could not be read; moved it aside to .* and kept the data the server had/);
+  });
+
   it('takes a file holding null or a bare value for unreadable too, not for a missing one', async () => {
     for (const content of ['null', '"text"', '42']) {
       await writeFile(path.join(s.dataDir, 'echo-counter.json'), content);
