@@ -244,6 +244,11 @@ export class ModuleTable {
     entry.error = undefined;
     entry.loadedAt = new Date().toISOString();
     this.deps.log.info(`module "${name}" ${old ? 'reloaded' : 'loaded'} at ${next.prefix} in ${Math.round(performance.now() - started)} ms`);
+    // Prefixes are usually a module's own; sharing one (other than "/") is allowed but easy to do by mistake.
+    const sharing = next.prefix === '/' ? [] : this.routes.filter((v) => v.prefix === next.prefix && v.name !== name).map((v) => `"${v.name}"`);
+    if (sharing.length) {
+      this.deps.log.warn(`module "${name}" shares the prefix ${next.prefix} with module ${sharing.join(', ')}: a route both define is answered by the first by name`);
+    }
     this.deps.events.publish('module-loaded', { name, prefix: next.prefix, reloads: entry.reloads });
     if (old) void this.retire(old);
   }

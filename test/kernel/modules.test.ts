@@ -57,6 +57,7 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     expect((await s.request('GET', '/api/echo/version', { token: null })).status).to.equal(401);
     expect((await s.request('GET', '/api/echo/public', { token: null })).status).to.equal(200);
     expect((await s.request('GET', '/api/echo/version')).status).to.equal(200);
+    expect(s.output()).to.include('module "opener" shares the prefix /api/echo with module "echo"');
     await mods.remove('opener');
     await eventually(async () => (await s.request('GET', '/api/echo/zz', { token: null })).status === 401, 3000, 'the opener module gone');
   });
