@@ -6,6 +6,7 @@
  */
 import { defineModule, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { refusal } from './access.ts';
+import { clientGone } from '../../lib/tool-state/execute.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
 import { answer, answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
 import { Sessions } from './sessions.ts';
@@ -49,7 +50,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   router.post('/', ctx.validate({ summary: 'One JSON-RPC message (or a batch): initialize, ping, tools/list, tools/call (API key)' }), async (c) => {
     if (!admitted(c)) return;
-    const reply = await answerAll(ctx, (c.request as { body?: unknown }).body);
+    const reply = await answerAll(ctx, (c.request as { body?: unknown }).body, clientGone(c));
     if (reply !== null) return sendJson(c, 200, reply);
     // Notifications only: no content (an empty string passes the API envelope untouched).
     c.status = 204;

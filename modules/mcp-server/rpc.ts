@@ -62,10 +62,14 @@ export async function answer(ctx: ModuleContext, message: unknown, signal?: Abor
   }
 }
 
+/** The most messages one batch may hold: their tool calls run side by side. */
+export const MAX_BATCH = 50;
+
 /** The replies to a message or a batch (an array of messages); null when nothing needs one. */
 export async function answerAll(ctx: ModuleContext, body: unknown, signal?: AbortSignal): Promise<RpcReply | RpcReply[] | null> {
   if (!Array.isArray(body)) return answer(ctx, body, signal);
   if (!body.length) return failure(null, -32600, 'Invalid request: empty batch');
+  if (body.length > MAX_BATCH) return failure(null, -32600, `Invalid request: a batch holds at most ${MAX_BATCH} messages, this one ${body.length}`);
   const replies = (await Promise.all(body.map((m) => answer(ctx, m, signal)))).filter((r): r is RpcReply => r !== null);
   return replies.length ? replies : null;
 }

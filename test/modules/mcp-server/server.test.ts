@@ -121,6 +121,8 @@ describe('exposed MCP server (/mcp, API.md §8.3)', () => {
       { jsonrpc: '2.0', id: 2, error: { code: -32601, message: 'Method not found: nope' } },
     ]);
     expect((await mcp('POST', '/mcp', { jsonrpc: '2.0', id: 7 })).body.error.code).to.equal(-32600);
+    const tooMany = await mcp('POST', '/mcp', Array.from({ length: 51 }, (_, id) => ({ jsonrpc: '2.0', id, method: 'ping' })));
+    expect(tooMany.body.error).to.deep.equal({ code: -32600, message: 'Invalid request: a batch holds at most 50 messages, this one 51' });
     expect((await mcp('POST', '/mcp', 'ping')).body.error.code).to.equal(-32600);
     expect((await mcp('POST', '/mcp', { jsonrpc: '2.0', id: 8, method: 'tools/call', params: {} })).body.error.code).to.equal(-32602);
 
