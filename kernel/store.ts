@@ -11,7 +11,7 @@ import type { Collection, CollectionOptions, Logger, Store } from './types.ts';
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
-/** Thrown when a collection file exists but is not JSON, or holds no object or array (`null`, a bare value). */
+/** Thrown when a collection file exists but is not JSON, or not in the outline of its defaults (see outlineProblem). */
 export class StoreReadError extends Error {
   constructor(readonly file: string, cause: unknown) {
     super(`${file} is not a valid data file: ${(cause as Error).message}`);
@@ -34,9 +34,31 @@ export async function writeFileAtomic(file: string, text: string, mode = 0o644):
   await rename(temp, file);
 }
 
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
+
+/**
+ * Why `data` cannot stand for a collection with these defaults, or null. Only the outline is
+ * checked: the same kind at the top, and the lists and objects the defaults hold are still lists
+ * and objects; modules check what is inside. Taken for missing, `null` would be overwritten.
+ */
+function outlineProblem(data: unknown, defaults: unknown): string | null {
+  if (kindOf(data) !== kindOf(defaults)) return `it holds ${kindOf(data)}, not ${kindOf(defaults)}`;
+  if (kindOf(defaults) !== 'an object') return null;
+  for (const [key, value] of Object.entries(defaults as object)) {
+    const kind = kindOf(value);
+    const found = (data as Record<string, unknown>)[key];
+    if ((kind === 'a list' || kind === 'an object') && Object.hasOwn(data as object, key) && kindOf(found) !== kind) return `"${key}" holds ${kindOf(found)}, not ${kind}`;
+  }
+  return null;
+}
+
 /** lowdb adapter that writes through a temp file and rename, with the file mode chosen per collection. */
 class AtomicJsonFile<T> {
-  constructor(readonly file: string, private readonly mode: number) {}
+  constructor(
+    readonly file: string,
+    private readonly mode: number,
+    private readonly defaults: T,
+  ) {}
 
   async read(): Promise<T | null> {
     let text: string;
@@ -52,8 +74,8 @@ class AtomicJsonFile<T> {
     } catch (err) {
       throw new StoreReadError(this.file, err);
     }
-    // `null` (or a bare string or number) is not a collection: taken for a missing file, it would be overwritten.
-    if (typeof data !== 'object' || data === null) throw new StoreReadError(this.file, new Error(`it holds ${text.trim().slice(0, 40)}, not an object or an array`));
+    const problem = outlineProblem(data, this.defaults);
+    if (problem) throw new StoreReadError(this.file, new Error(problem));
     return data as T;
   }
 
@@ -86,7 +108,7 @@ class JsonCollection<T> implements Collection<T> {
   private stamp: Stamp = null;
 
   constructor(readonly file: string, private readonly defaults: T, secret: boolean, private readonly log: Logger) {
-    this.adapter = new AtomicJsonFile<T>(file, secret ? 0o600 : 0o644);
+    this.adapter = new AtomicJsonFile<T>(file, secret ? 0o600 : 0o644, defaults);
     this.low = new Low<T>(this.adapter, structuredClone(defaults));
   }
 

@@ -81,8 +81,8 @@ describe('store: an unreadable data file', () => {
     expect(s.output()).to.match(/could not be read; moved it aside to .* and kept the data the server had/);
   });
 
-  it('takes a file holding null or a bare value for unreadable too, not for a missing one', async () => {
-    for (const content of ['null', '"text"', '42']) {
+  it('takes a file holding null, a bare value or the wrong outline for unreadable too, not for a missing one', async () => {
+    for (const content of ['null', '"text"', '42', '[]', '{"count": 1, "items": "x"}']) {
       await writeFile(path.join(s.dataDir, 'echo-counter.json'), content);
       await s.restart();
       expect((await s.request('POST', '/api/echo/items', { body: { n: 8 } })).body.data).to.deep.equal({ count: 1 });
@@ -90,5 +90,6 @@ describe('store: an unreadable data file', () => {
       const kept = await Promise.all(asides.map((n) => readFile(path.join(s.dataDir, n), 'utf8')));
       expect(kept, content).to.include(content);
     }
+    expect(s.output()).to.include('it holds null, not an object').and.include('items\\" holds a string, not a list');
   });
 });
