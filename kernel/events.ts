@@ -10,7 +10,7 @@ export function createEventBus(log: Logger): EventBus {
         try {
           listener(event);
         } catch (err) {
-          log.error(`event listener failed on "${type}"`, { error: (err as Error).message });
+          log.error(`event listener failed on "${type}": ${(err as Error)?.stack ?? String(err)}`);
         }
       }
     },

@@ -85,7 +85,15 @@ export function createModuleContext(
     events: {
       publish: (type, payload) => services.events.publish(type, payload),
       subscribe(listener) {
-        return track('event listener', services.events.subscribe(listener));
+        // A throwing listener is this module's fault: logged under its name with the stack.
+        const guarded: typeof listener = (event) => {
+          try {
+            listener(event);
+          } catch (err) {
+            log.error(`event listener failed on "${event.type}": ${(err as Error)?.stack ?? String(err)}`);
+          }
+        };
+        return track('event listener', services.events.subscribe(guarded));
       },
     },
     tools: services.tools.forOwner(module.name, (release) => track('tool', release)),

@@ -219,6 +219,8 @@ describe('a module that throws outside a request', () => {
   setup(ctx) {
     ctx.setTimeout(() => { throw new Error('timer went wild'); }, 10);
     ctx.setTimeout(() => { Promise.reject(new Error('promise went wild')); }, 20);
+    ctx.events.subscribe((event) => { if (event.type === 'wild-ping') throw new Error('listener went wild'); });
+    ctx.setTimeout(() => ctx.events.publish('wild-ping'), 30);
   },
   routes(router) { router.get('/ok', (c) => { c.body = 'fine'; }); },
 };
@@ -235,6 +237,8 @@ describe('a module that throws outside a request', () => {
     await eventually(() => /promise went wild/.test(s.output()), 3000, 'the log line');
     expect(s.output()).to.match(/uncaught exception in module "wild": Error: timer went wild/);
     expect(s.output()).to.match(/unhandled promise rejection in module "wild": Error: promise went wild/);
+    await eventually(() => /listener went wild/.test(s.output()), 3000, 'the listener log line');
+    expect(s.output()).to.match(/\[module:wild\] event listener failed on "wild-ping": Error: listener went wild\n\s+at /);
     expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
   });
 });
