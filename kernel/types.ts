@@ -183,7 +183,8 @@ export interface AuthService {
 
 export interface ModuleStatus {
   name: string;
-  status: 'loaded' | 'failed' | 'disabled';
+  /** `loading`: a module seen for the first time, still being built. */
+  status: 'loading' | 'loaded' | 'failed' | 'disabled';
   prefix: string | null;
   dir: string;
   loadedAt: string | null;

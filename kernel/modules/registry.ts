@@ -216,7 +216,8 @@ export class ModuleTable {
       return;
     }
     if (!entry) {
-      entry = { source, status: 'failed', loadedAt: null, reloads: 0 };
+      // Until its first build ends; a module already loaded keeps its status while it reloads.
+      entry = { source, status: 'loading', loadedAt: null, reloads: 0 };
       this.entries.set(name, entry);
     }
     entry.source = source;

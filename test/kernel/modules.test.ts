@@ -96,7 +96,7 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
 
   it('loads other modules at once while one hangs in setup (it times out on its own)', async () => {
     await mods.write('hangs/index.js', `export default { setup() { return new Promise(() => {}); }, routes() {} };`);
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(async () => (await status('hangs'))?.status === 'loading', 3000, 'the hanging module listed as loading');
     const started = Date.now();
     await mods.write('quick/index.js', `export default { routes(r) { r.get('/ok', (c) => { c.body = 'ok'; }); } };`);
     await eventually(async () => (await s.request('GET', '/api/quick/ok')).status === 200, 4000, 'the quick module');

@@ -225,6 +225,7 @@ export const ZH = {
   // States reported by the API.
   running: '运行中',
   loaded: '已加载',
+  loading: '加载中',
   open: '已连接',
   connecting: '连接中',
   reconnecting: '重连中',
