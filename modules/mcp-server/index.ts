@@ -5,9 +5,9 @@
  * `mcp.server.apiKey` is set; every route needs that key as a Bearer token.
  */
 import { defineModule, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
-import { refusal } from './access.ts';
 import { clientGone } from '../../lib/tool-state/execute.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
+import { refusal } from './access.ts';
 import { answer, answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
 import { Sessions } from './sessions.ts';
 
