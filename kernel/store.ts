@@ -76,6 +76,8 @@ class AtomicJsonFile<T> {
     }
     const problem = outlineProblem(data, this.defaults);
     if (problem) throw new StoreReadError(this.file, new Error(problem));
+    // Keys the file lacks (an older file, a hand edit) take their defaults, as a new file would.
+    if (kindOf(this.defaults) === 'an object') return { ...structuredClone(this.defaults), ...(data as object) } as T;
     return data as T;
   }
 
@@ -113,7 +115,8 @@ class JsonCollection<T> implements Collection<T> {
   }
 
   private load(): Promise<void> {
-    this.loaded ??= this.low.read().then(
+    if (this.loaded) return this.loaded;
+    const loading = this.low.read().then(
       async () => {
         this.stamp = await stampOf(this.file);
       },
@@ -123,7 +126,12 @@ class JsonCollection<T> implements Collection<T> {
         this.low.data = structuredClone(this.defaults);
       },
     );
-    return this.loaded;
+    this.loaded = loading;
+    // Any other failure (EISDIR, EMFILE, a failed move) is this attempt's: the next call reads again.
+    loading.catch(() => {
+      if (this.loaded === loading) this.loaded = undefined;
+    });
+    return loading;
   }
 
   private async moveAside(err: StoreReadError, then: string): Promise<void> {
@@ -144,7 +152,10 @@ class JsonCollection<T> implements Collection<T> {
     try {
       const data = (await this.adapter.read()) ?? structuredClone(this.defaults);
       this.stamp = now;
-      if (!keep) return;
+      if (!keep) {
+        this.log.warn(`store: ${this.file} was changed on disk while the server ran; this write replaces that change`);
+        return;
+      }
       this.low.data = data;
       this.log.warn(`store: ${this.file} was changed on disk while the server ran; this write starts from that change`);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -79,6 +79,22 @@ describe('store: an unreadable data file', () => {
     const kept = await Promise.all(asides.map((n) => readFile(path.join(s.dataDir, n), 'utf8')));
     expect(kept).to.include(broken);
     expect(s.output()).to.match(/could not be read; moved it aside to .* and kept the data the server had/);
+  });
+
+  it('fills keys a hand edit left out from the defaults, and reads again after a failed first read', async () => {
+    const file = path.join(s.dataDir, 'echo-counter.json');
+    await s.request('POST', '/api/echo/items', { body: { n: 1 } });
+    await writeFile(file, '{"count": 5}');
+    expect((await s.request('POST', '/api/echo/items', { body: { n: 2 } })).body.data).to.deep.equal({ count: 6 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).to.deep.equal({ count: 6, items: [2] });
+
+    // A directory where the file should be: this request fails, the ones after it do not.
+    await rm(file);
+    await mkdir(file);
+    await s.restart();
+    expect((await s.request('POST', '/api/echo/items', { body: { n: 3 } })).status).to.equal(500);
+    await rm(file, { recursive: true });
+    expect((await s.request('POST', '/api/echo/items', { body: { n: 4 } })).body.data).to.deep.equal({ count: 1 });
   });
 
   it('takes a file holding null, a bare value or the wrong outline for unreadable too, not for a missing one', async () => {
