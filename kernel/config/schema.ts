@@ -158,7 +158,8 @@ export const CONFIG_SCHEMA: JSONSchema = {
         allowedHosts: strings(),
       }),
     }),
-    mcp: obj({ enabled: bool(true), server: obj({ enabled: bool(false), apiKey: str('') }) }),
+    // The key travels as a Bearer token: no whitespace in it.
+    mcp: obj({ enabled: bool(true), server: obj({ enabled: bool(false), apiKey: str('', { pattern: '^\\S*$' }) }) }),
     bilibili: obj({ sessdata: str('') }),
     redis: obj({ enabled: bool(true), host: str('127.0.0.1'), port: int(6379, 1, 65535), password: str(''), db: int(0) }),
     images: obj({

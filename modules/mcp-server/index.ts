@@ -8,7 +8,7 @@ import { defineModule, type ModuleContext, type ModuleRouter, type RequestContex
 import { clientGone } from '../../lib/tool-state/execute.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
 import { refusal } from './access.ts';
-import { answer, answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
+import { answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
 import { Sessions } from './sessions.ts';
 
 /** A JSON answer as it is, not in the API envelope: MCP clients read JSON-RPC. */
@@ -23,6 +23,11 @@ const rpcFailure = (c: RequestContext, status: number, error: RpcError) => sendJ
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
   const sessions = new Sessions();
   ctx.onDispose(() => sessions.endAll());
+  // A newer version of this module has taken over: end this one's streams now, so that clients
+  // reconnect to it (its sessions are its own), instead of keeping streams whose posts go nowhere.
+  ctx.events.subscribe((event) => {
+    if (event.type === 'module-loaded' && event.name === ctx.name) sessions.endAll();
+  });
 
   /** True when the caller may go on; otherwise the refusal has been answered. */
   const admitted = (c: RequestContext): boolean => {
@@ -69,7 +74,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     const session = sessions.get(id);
     if (!session) return rpcFailure(c, 400, { code: -32000, message: `No open SSE session "${id}": open GET ${ctx.prefix}/sse first` });
     const message = (c.request as { body?: unknown }).body;
-    void answer(ctx, message).then(
+    void answerAll(ctx, message).then(
       (reply) => reply && session.send('message', JSON.stringify(reply)),
       (err) => ctx.log.error('MCP server: a message failed', { error: (err as Error)?.message ?? String(err) }),
     );

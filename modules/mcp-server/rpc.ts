@@ -42,6 +42,7 @@ export async function answer(ctx: ModuleContext, message: unknown, signal?: Abor
   if (!isObject(message)) return failure(null, -32600, 'Invalid request: expected a JSON-RPC object');
   const id: Id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null;
   if (typeof message.method !== 'string') return failure(id, -32600, 'Invalid request: "method" is missing');
+  if ('id' in message && message.id !== null && id === null) return failure(null, -32600, 'Invalid request: "id" must be a string or a number');
   // A message without an id is a notification (`initialized`, `notifications/initialized`, …).
   if (!('id' in message)) return null;
   const params = isObject(message.params) ? message.params : {};

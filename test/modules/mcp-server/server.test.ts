@@ -124,6 +124,11 @@ describe('exposed MCP server (/mcp, API.md §8.3)', () => {
     const tooMany = await mcp('POST', '/mcp', Array.from({ length: 51 }, (_, id) => ({ jsonrpc: '2.0', id, method: 'ping' })));
     expect(tooMany.body.error).to.deep.equal({ code: -32600, message: 'Invalid request: a batch holds at most 50 messages, this one 51' });
     expect((await mcp('POST', '/mcp', 'ping')).body.error.code).to.equal(-32600);
+    expect((await mcp('POST', '/mcp', { jsonrpc: '2.0', id: { no: 1 }, method: 'ping' })).body).to.deep.equal({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: 'Invalid request: "id" must be a string or a number' },
+    });
     expect((await mcp('POST', '/mcp', { jsonrpc: '2.0', id: 8, method: 'tools/call', params: {} })).body.error.code).to.equal(-32602);
 
     const unknown = await mcp('POST', '/mcp/message?sessionId=not-a-session', { jsonrpc: '2.0', id: 1, method: 'ping' });
@@ -157,6 +162,18 @@ describe('exposed MCP server (/mcp, API.md §8.3)', () => {
       expect(posted.body).to.deep.equal({ status: 'accepted' });
       const [, data] = await until(/event: message\ndata: (.+)\n\n/);
       expect(JSON.parse(data)).to.deep.equal({ jsonrpc: '2.0', id: 'p1', result: {} });
+      // A batch, as on POST /mcp: its replies come as one message.
+      expect((await mcp('POST', endpoint, [{ jsonrpc: '2.0', id: 'b1', method: 'ping' }, { jsonrpc: '2.0', id: 'b2', method: 'ping' }])).status).to.equal(202);
+      const [, batch] = await until(/event: message\ndata: (\[.+\])\n\n/);
+      expect(JSON.parse(batch).map((r: { id: string }) => r.id)).to.deep.equal(['b1', 'b2']);
+
+      // A new version of the module ends the old one's streams at once (the chunked body's last
+      // chunk; the connection itself is kept alive), so that clients reconnect.
+      expect((await s.request('POST', '/api/system/modules/mcp-server/reload')).status).to.equal(200);
+      const started = Date.now();
+      await until(/\r\n0\r\n\r\n$/);
+      expect(Date.now() - started).to.be.below(2000);
+      expect((await mcp('GET', '/mcp')).body.activeSessions).to.equal(0);
     } finally {
       socket.destroy();
     }
@@ -179,6 +196,9 @@ describe('exposed MCP server (/mcp, API.md §8.3)', () => {
     await s.request('PUT', '/api/config/mcp-server', { body: { enabled: true } });
     expect((await mcp('GET', '/mcp', undefined, fresh)).status).to.equal(200);
     expect((await s.request('PUT', '/api/config/mcp-server', { body: { enabled: 'yes' } })).status).to.equal(400);
+    // A key travels as a Bearer token: whitespace in it would lock every client out.
+    for (const apiKey of ['has space', ' ']) expect((await s.request('PUT', '/api/config/mcp-server', { body: { apiKey } })).status, apiKey).to.equal(400);
+    expect((await s.request('PUT', '/api/config', { body: { 'mcp.server.apiKey': 'tab\tkey' } })).status).to.equal(400);
     expect((await s.request('GET', '/api/config/mcp-server', { token: null })).status).to.equal(401);
   });
 });
