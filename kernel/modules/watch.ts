@@ -5,11 +5,19 @@
  */
 import chokidar, { type FSWatcher } from 'chokidar';
 import { watch, type FSWatcher as FSWatcherNode } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModuleTable } from './registry.ts';
 import type { Logger } from '../types.ts';
 
 const DEBOUNCE_MS = 25;
+/**
+ * chokidar drops a second `change` of a file that comes within 50 ms of the first, and reports
+ * nothing after: a file saved again while its first save is loading (a formatter on save, a script,
+ * a quick second edit) would keep its first content. So each changed file is looked at again once
+ * that window has passed, and reloaded if it differs from what it was when the reload began.
+ */
+const CHOKIDAR_CHANGE_WINDOW_MS = 50;
 const IGNORED = /(^|[/\\])(\.[^/\\]*|node_modules|[^/\\]*(\.tmp|\.swp|\.swx|~|\.bak))($|[/\\])/;
 
 export interface ModuleWatcher {
@@ -43,11 +51,24 @@ export function watchModules(table: ModuleTable, opts: { modulesDir: string; plu
   const watchedExtras = new Set<string>();
   const dirty = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  const changedFiles = new Set<string>();
+  const rechecks = new Set<NodeJS.Timeout>();
+  const signature = (file: string) => stat(file).then((st) => `${st.ino}:${st.size}:${st.mtimeMs}`, () => 'missing');
+  const recheckAfterWindow = (file: string) => {
+    const before = signature(file);
+    const timer = setTimeout(async () => {
+      rechecks.delete(timer);
+      if ((await before) !== (await signature(file))) onChange('change (one chokidar did not report)', file);
+    }, CHOKIDAR_CHANGE_WINDOW_MS);
+    rechecks.add(timer);
+  };
 
   const flush = () => {
     timer = undefined;
     const names = new Set(dirty);
     dirty.clear();
+    for (const file of changedFiles) recheckAfterWindow(file);
+    changedFiles.clear();
     void table
       .sync(names)
       .then(watchExtras)
@@ -74,7 +95,10 @@ export function watchModules(table: ModuleTable, opts: { modulesDir: string; plu
     timer = setTimeout(flush, DEBOUNCE_MS);
   };
 
-  watcher.on('all', onChange);
+  watcher.on('all', (event, file) => {
+    if (event === 'change') changedFiles.add(path.resolve(file));
+    onChange(event, file);
+  });
   watcher.on('error', (err) => opts.log.error(`file watcher: ${(err as Error).message}`));
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   void ready.then(watchExtras);
@@ -83,6 +107,7 @@ export function watchModules(table: ModuleTable, opts: { modulesDir: string; plu
     ready,
     async close() {
       clearTimeout(timer);
+      for (const recheck of rechecks) clearTimeout(recheck);
       pluginsWatch?.close();
       await watcher.close();
     },

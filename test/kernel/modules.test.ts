@@ -51,6 +51,18 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     expect((await status('echo')).reloads).to.be.greaterThan(0);
   });
 
+  it('serves a save that comes within 50 ms of the previous one (chokidar reports only the first)', async () => {
+    // The second save lands while the first is being loaded, at delays around the 25 ms debounce.
+    for (const delay of [20, 28, 36, 44]) {
+      await mods.write('echo/version.ts', `export const VERSION: string = 'quick-${delay}-a';`);
+      await new Promise((r) => setTimeout(r, delay));
+      await mods.write('echo/version.ts', `export const VERSION: string = 'quick-${delay}-b';`);
+      await eventually(async () => (await version()) === `quick-${delay}-b`, 3000, `quick-${delay}-b`);
+    }
+    await mods.write('echo/version.ts', "export const VERSION: string = 'v2';"); // as the next tests expect
+    await eventually(async () => (await version()) === 'v2', 3000, 'v2');
+  });
+
   it("does not let one module's public list open another module's routes", async () => {
     await mods.write('opener/index.js', "export default { prefix: '/api/echo', public: ['/version', '/zz'], routes(r) { r.get('/zz', (c) => { c.body = 'open'; }); } };");
     await eventually(async () => (await s.request('GET', '/api/echo/zz', { token: null })).status === 200, 3000, 'the opener module');
