@@ -21,8 +21,11 @@ const CODE_BY_STATUS: Record<number, [string, string]> = {
 
 const JSON_TYPE = /\bjson\b/i;
 
+/** What Koa sends as it is: text, bytes, and the stream and web types it accepts. */
 function isRaw(body: unknown): boolean {
-  return typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Stream || body instanceof Uint8Array;
+  if (typeof body === 'string') return true;
+  if (typeof body !== 'object' || body === null) return false;
+  return body instanceof Uint8Array || body instanceof Stream || body instanceof ReadableStream || body instanceof Blob || body instanceof Response;
 }
 
 /** Converts anything thrown into an HttpError; unexpected errors become a generic 500. */
@@ -42,7 +45,9 @@ export function toHttpError(err: unknown): HttpError {
  * again on assignment and stringified later anyway.
  */
 function sendJson(c: Context, value: unknown): void {
-  if (!JSON_TYPE.test(c.type)) c.type = 'application/json';
+  // Read from the response itself: Koa's `c.type` getter costs more than the test.
+  const type = c.res.getHeader('content-type');
+  if (typeof type !== 'string' || !JSON_TYPE.test(type)) c.type = 'application/json';
   c.body = JSON.stringify(value);
 }
 
@@ -52,7 +57,7 @@ function wrapData(c: Context): void {
   if (c.respond === false || isRaw(c.body)) return;
   if (c.body === undefined || c.body === null) {
     // A handler that matched but set no body answers `data: null` (Koa would say 204/404).
-    if (!c.state.handled) return;
+    if ((c as { _matchedRoute?: string })._matchedRoute === undefined) return; // set by @koa/router on a match
     if (c.status === 204 || c.status === 404) c.status = 200;
     sendJson(c, { success: true, data: null });
     return;

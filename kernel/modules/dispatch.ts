@@ -1,7 +1,7 @@
 /**
  * The single point where modules meet the HTTP stack. Koa composes its middleware once, so instead
  * of `app.use()` per module there is one `resolve` step that picks the module versions for a path
- * (and counts the request against them until its response closes) and one `dispatch` step that runs
+ * (and counts the request against them until it is answered) and one `dispatch` step that runs
  * their routers, most specific prefix first, falling through to the next when none of its routes match.
  */
 import type { Context, Middleware } from 'koa';
@@ -19,23 +19,40 @@ export interface RequestCounters {
 }
 
 /**
- * Picks the versions for this request and holds them, and counts the request, until its response
- * closes (so a stream counts for as long as it runs). One `close` listener does both.
+ * Picks the versions for this request and holds them, and counts the request, until its answer is
+ * made — or, for an answer still being written when the handler returns (a stream, a response the
+ * handler writes itself), until its response closes, so that a stream counts for as long as it runs.
+ * A handler still running after its client left is still counted.
  */
 export function resolve(table: ModuleTable, counters: RequestCounters): Middleware {
-  return function resolveMiddleware(c, next) {
+  return async function resolveMiddleware(c, next) {
     const versions = table.match(c.path);
     c.state.versions = versions;
     counters.total += 1;
     counters.inflight += 1;
     for (const v of versions) v.inflight += 1;
-    c.res.on('close', () => {
+    const release = () => {
       counters.inflight -= 1;
       if (c.status >= 500) counters.errors += 1;
       for (const v of versions) if (--v.inflight === 0) v.idle?.();
-    });
-    return next();
+    };
+    try {
+      await next();
+    } finally {
+      // A listener on every response was a measurable part of a request's cost: only answers still
+      // being written wait for `close`. Koa sends a string or buffer at once, after this returns.
+      if (isWrittenLater(c)) c.res.once('close', release);
+      else release();
+    }
   };
+}
+
+/** True when the response is still open and will be written after the middleware returns. */
+function isWrittenLater(c: Context): boolean {
+  if (c.res.destroyed) return false; // its client is gone: `close` may have been emitted already
+  if (c.respond === false) return !c.res.writableEnded;
+  const body: unknown = c.body;
+  return body !== null && body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
 }
 
 /**
@@ -51,18 +68,21 @@ export function isPublicRoute(c: Context): boolean {
 }
 
 export function dispatch(): Middleware {
-  return function dispatchMiddleware(ctx) {
-    const c = ctx as Routed;
-    const versions = c.state.versions ?? [];
-    const run = async (i: number): Promise<void> => {
-      const v = versions[i];
-      if (!v) return notMatched(c, versions);
-      c.state.module = v.name;
-      await v.middleware(c, () => run(i + 1));
-      if (c._matchedRoute !== undefined) c.state.handled = true;
-    };
-    return run(0);
+  return function dispatchMiddleware(c) {
+    const versions = (c as Routed).state.versions ?? [];
+    return runFrom(c as Routed, versions, 0);
   };
+}
+
+/** Runs the routes of version `i`; when none matches, those of the next version, and so on. */
+function runFrom(c: Routed, versions: readonly ModuleVersion[], i: number): Promise<void> {
+  const v = versions[i];
+  if (!v) {
+    notMatched(c, versions);
+    return Promise.resolve();
+  }
+  c.state.module = v.name;
+  return v.middleware(c, () => runFrom(c, versions, i + 1));
 }
 
 /** Nothing matched path and method: 405 with `Allow` when the path exists for other methods, else 404. */

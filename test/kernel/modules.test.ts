@@ -178,6 +178,49 @@ describe('modules and hot reload (KERNEL.md §6)', () => {
     expect(text.trim().split('\n')).to.deep.equal(['v3:0', 'v3:1', 'v3:2', 'v3:3', 'v3:4']);
   });
 
+  it('keeps an old version until a handler whose client left has finished', async () => {
+    const log = path.join(s.dataDir, 'linger.log');
+    const source = (tag: string) => `import { appendFileSync } from 'node:fs';
+export default {
+  routes(router) {
+    router.get('/wait', async (c) => {
+      await new Promise((r) => setTimeout(r, 700));
+      appendFileSync(${JSON.stringify(log)}, 'handler done ${tag}\\n');
+      c.body = { tag: '${tag}' };
+    });
+    router.get('/tag', (c) => { c.body = { tag: '${tag}' }; });
+  },
+  teardown() { appendFileSync(${JSON.stringify(log)}, 'teardown ${tag}\\n'); },
+};
+`;
+    const tag = async () => (await s.request('GET', '/api/linger/tag')).body?.data?.tag;
+    await mods.write('linger/index.js', source('one'));
+    await eventually(async () => (await tag()) === 'one', 3000, 'the linger module');
+    const client = new AbortController();
+    const pending = fetch(`${s.url}/api/linger/wait`, { headers: { authorization: `Bearer ${s.token}` }, signal: client.signal }).catch(() => 'aborted');
+    await new Promise((r) => setTimeout(r, 150));
+    client.abort();
+    expect(await pending).to.equal('aborted');
+    await mods.write('linger/index.js', source('two'));
+    await eventually(async () => (await tag()) === 'two', 3000, 'the new version');
+    await eventually(async () => (await readFile(log, 'utf8').catch(() => '')).includes('teardown one'), 5000, 'the old version disposed');
+    expect((await readFile(log, 'utf8')).trim().split('\n')).to.deep.equal(['handler done one', 'teardown one']);
+  });
+
+  it('sends a Blob or a web Response body as it is, not wrapped as data', async () => {
+    await mods.write(
+      'rawbody/index.js',
+      "export default { routes(r) { r.get('/blob', (c) => { c.body = new Blob(['plain words'], { type: 'text/plain' }); }); r.get('/response', (c) => { c.body = new Response('from a Response', { headers: { 'content-type': 'text/plain' } }); }); } };",
+    );
+    const blob = await eventually(async () => {
+      const r = await s.request('GET', '/api/rawbody/blob');
+      return r.status === 200 && r;
+    }, 3000, 'the rawbody module');
+    expect(blob.text).to.equal('plain words');
+    const response = await s.request('GET', '/api/rawbody/response');
+    expect(response.text).to.equal('from a Response');
+  });
+
   it('fails no request while a module is reloaded repeatedly under load', async () => {
     let stop = false;
     const failures: string[] = [];
