@@ -122,7 +122,10 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
     rateLimit({
       max: settings.rateLimitMax,
       windowMs: settings.rateLimitWindowMs,
-      exempt: (c) => !c.path.startsWith('/api/') || (c.path === '/api/system/health' && c.method === 'GET'),
+      exempt: (c) => {
+        const p = c.path;
+        return !p.startsWith('/api/') || (p === '/api/system/health' && c.method === 'GET');
+      },
     }),
   );
   app.use(body(settings.bodyLimit));

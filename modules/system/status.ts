@@ -6,12 +6,15 @@ const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 export function moduleCounts(runtime: KernelRuntime) {
   const modules = runtime.modules();
-  return {
-    total: modules.length,
-    loaded: modules.filter((m) => m.status === 'loaded').length,
-    failed: modules.filter((m) => m.status === 'failed').map((m) => m.name),
-    disabled: modules.filter((m) => m.status === 'disabled').length,
-  };
+  const failed: string[] = [];
+  let loaded = 0;
+  let disabled = 0;
+  for (const m of modules) {
+    if (m.status === 'loaded') loaded += 1;
+    else if (m.status === 'failed') failed.push(m.name);
+    else if (m.status === 'disabled') disabled += 1;
+  }
+  return { total: modules.length, loaded, failed, disabled };
 }
 
 export function health(runtime: KernelRuntime) {
