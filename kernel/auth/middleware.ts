@@ -71,13 +71,19 @@ export function authenticate(opts: { secret: KeyObject; isRevoked: (jti: string)
   return function authMiddleware(c, next) {
     const path = c.path;
     if (!path.startsWith('/api/') && path !== '/api') return next();
+    const header = c.req.headers.authorization;
+    const again = header ? verified.fromConnection(c.req.socket, header) : undefined;
+    if (again && !opts.isRevoked(again.jti)) return admit(c, again, next);
     const token = tokenOf(c);
     if (!token) {
       if (opts.isPublic(c)) return next();
       throw new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a Bearer token or the auth_token cookie');
     }
     const known = verified.get(token);
-    if (known && !opts.isRevoked(known.jti)) return admit(c, known, next);
+    if (known && !opts.isRevoked(known.jti)) {
+      if (header) verified.rememberOnConnection(c.req.socket, header, known);
+      return admit(c, known, next);
+    }
     return verifyNew(c, token).then((user) => (user ? admit(c, user, next) : refuse(c, next)));
   };
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createLoginToken } from '../../kernel/auth/login-tokens.ts';
@@ -190,6 +191,34 @@ describe('group admins on public routes', () => {
   it('lets a group-admin token reach the public health check', async () => {
     const token = await s.loginAs({ groupId: 'g1' });
     expect((await s.request('GET', '/api/system/health', { token })).status).to.equal(200);
+  });
+
+  it('judges each request of one keep-alive connection by the header it carries', async () => {
+    const group = await s.loginAs({ groupId: 'g1' });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ports = new Set<number>();
+    const get = (p: string, authorization: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${s.url}${p}`, { agent, headers: { authorization } }, (res) => {
+          ports.add(req.socket!.localPort!);
+          res.resume().on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject).end();
+      });
+    try {
+      const answers = [];
+      for (const authorization of [`Bearer ${s.token}`, `Bearer ${group}`, 'Bearer not.a.token', `Bearer ${s.token}`, `Bearer ${s.token}x`]) {
+        answers.push(await get('/api/system/status', authorization));
+      }
+      expect(answers).to.deep.equal([200, 403, 401, 200, 401]);
+      expect(ports.size).to.equal(1); // one connection carried them all
+      const logout = await s.loginAs({});
+      expect(await get('/api/system/status', `Bearer ${logout}`)).to.equal(200);
+      expect((await s.request('POST', '/api/auth/logout', { token: logout })).status).to.equal(200);
+      expect(await get('/api/system/status', `Bearer ${logout}`)).to.equal(401);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('refuses a group id with path characters in `npm run login-link -- --group`', async () => {
