@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { maskKey, type ModuleConfig, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
+import { followSessionCount } from '../../lib/mcp-server-sessions.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
 
 const settingsBody = {
@@ -13,12 +14,14 @@ const settingsBody = {
 };
 
 export function mcpServerRoutes(router: ModuleRouter, ctx: ModuleContext, config: ModuleConfig): void {
+  const activeSessions = followSessionCount(ctx.events);
   const settings = async () => ({
     enabled: config.get('mcp.server.enabled') === true,
     apiKey: maskKey(config.get<string>('mcp.server.apiKey')),
     mcpEnabled: config.get('mcp.enabled') !== false,
     toolCount: (await exposedTools(ctx)).length,
     endpoint: '/mcp',
+    activeSessions: activeSessions(),
   });
 
   router.get('/mcp-server', ctx.validate({ summary: 'Settings of the exposed MCP server (the key masked)' }), async (c) => {

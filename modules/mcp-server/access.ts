@@ -14,6 +14,11 @@ export interface Refusal {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** The terms streams are opened under: whether the server is on, and with which key. */
+export function accessOf(config: ModuleConfig): string {
+  return `${config.get('mcp.server.enabled') === true}:${config.get<string>('mcp.server.apiKey') ?? ''}`;
+}
+
 /** Why this request may not use the MCP server, or null when it may. */
 export function refusal(config: ModuleConfig, authorization: string | undefined): Refusal | null {
   if (config.get('mcp.server.enabled') !== true) {

@@ -6,8 +6,9 @@
  */
 import { defineModule, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { clientGone } from '../../lib/tool-state/execute.ts';
+import { SESSIONS_EVENT, SESSIONS_WANTED } from '../../lib/mcp-server-sessions.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
-import { refusal } from './access.ts';
+import { accessOf, refusal } from './access.ts';
 import { answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
 import { Sessions } from './sessions.ts';
 
@@ -21,12 +22,21 @@ function sendJson(c: RequestContext, status: number, value: unknown): void {
 const rpcFailure = (c: RequestContext, status: number, error: RpcError) => sendJson(c, status, { jsonrpc: '2.0', error, id: null });
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
-  const sessions = new Sessions();
+  // The settings route (config module) shows how many streams are open (lib/mcp-server-sessions.ts).
+  const sessions = new Sessions((activeSessions) => ctx.events.publish(SESSIONS_EVENT, { activeSessions }));
   ctx.onDispose(() => sessions.endAll());
-  // A newer version of this module has taken over: end this one's streams now, so that clients
-  // reconnect to it (its sessions are its own), instead of keeping streams whose posts go nowhere.
+  let access = accessOf(ctx.config);
   ctx.events.subscribe((event) => {
+    // A newer version of this module has taken over: end this one's streams now, so that clients
+    // reconnect to it (its sessions are its own), instead of keeping streams whose posts go nowhere.
     if (event.type === 'module-loaded' && event.name === ctx.name) sessions.endAll();
+    else if (event.type === SESSIONS_WANTED) ctx.events.publish(SESSIONS_EVENT, { activeSessions: sessions.size });
+    else if (event.type === 'config-changed' && accessOf(ctx.config) !== access) {
+      // Switched off or given a new key: streams opened under the old terms end; clients that may
+      // still connect do so again with the new key.
+      access = accessOf(ctx.config);
+      sessions.endAll();
+    }
   });
 
   /** True when the caller may go on; otherwise the refusal has been answered. */

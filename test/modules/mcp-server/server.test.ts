@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { eventually } from '../../support/modules.ts';
 import type { TestServer } from '../../support/server.ts';
 import { everything } from '../mcp/harness.ts';
 import { startToolsKernel } from '../tools/harness.ts';
@@ -82,14 +83,52 @@ describe('exposed MCP server (/mcp, API.md §8.3)', () => {
   it('serves an MCP SDK client over the SSE transport, and counts its stream', async () => {
     const client = new Client({ name: 'test-sse', version: '1.0.0' });
     await client.connect(new SSEClientTransport(new URL(`${s.url}/mcp/sse`), { requestInit: { headers: { authorization: `Bearer ${KEY}` } } }));
+    const settingsCount = async () => (await s.request('GET', '/api/config/mcp-server')).body.data.activeSessions;
     try {
       expect((await mcp('GET', '/mcp')).body.activeSessions).to.equal(1);
+      expect(await settingsCount()).to.equal(1);
       const result = await client.callTool({ name: 'calculate', arguments: { expression: '6 * 7' } });
       expect(JSON.parse((result.content as Array<{ text: string }>)[0].text)).to.include({ result: 42 });
       expect((await client.listTools()).tools.map((t) => t.name)).to.include('calculate');
     } finally {
       await client.close();
     }
+    await eventually(async () => (await settingsCount()) === 0, 3000, 'the settings to count the closed stream');
+  });
+
+  it('ends open SSE streams when the server is switched off or given a new key', async () => {
+    const open = async (key: string) => {
+      const res = await fetch(`${s.url}/mcp/sse`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).to.equal(200);
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('event: endpoint')) text += new TextDecoder().decode((await reader.read()).value);
+      // In an object: a promise returned as it is would be awaited here.
+      return {
+        ended: (async () => {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return text;
+            text += new TextDecoder().decode(value);
+          }
+        })(),
+      };
+    };
+    const settings = async () => (await s.request('GET', '/api/config/mcp-server')).body.data;
+    const first = await open(KEY);
+    expect((await settings()).activeSessions).to.equal(1);
+    await s.request('PUT', '/api/config/mcp-server', { body: { enabled: false } });
+    expect(await first.ended).to.include('event: endpoint');
+    expect((await mcp('GET', '/mcp/sse')).status).to.equal(403);
+    await s.request('PUT', '/api/config/mcp-server', { body: { enabled: true } });
+
+    const second = await open(KEY);
+    await s.request('PUT', '/api/config', { body: { 'basic.debug': true } }); // another setting leaves it open
+    expect((await settings()).activeSessions).to.equal(1);
+    await s.request('PUT', '/api/config/mcp-server', { body: { apiKey: `${KEY.slice(0, -4)}0000` } });
+    await second.ended;
+    expect((await settings()).activeSessions).to.equal(0);
+    await s.request('PUT', '/api/config/mcp-server', { body: { apiKey: KEY } });
   });
 
   it("reports a throwing tool as an isError result, and offers custom tools but not the MCP servers' own", async () => {
@@ -181,7 +220,7 @@ describe('exposed MCP server (/mcp, API.md §8.3)', () => {
 
   it('has its settings at /api/config/mcp-server: the key masked, a new one shown once when generated', async () => {
     const before = await s.request('GET', '/api/config/mcp-server');
-    expect(before.body.data).to.deep.equal({ enabled: true, apiKey: 'mcp-****cdef', mcpEnabled: true, toolCount: (await mcp('GET', '/mcp')).body.toolCount, endpoint: '/mcp' });
+    expect(before.body.data).to.deep.equal({ enabled: true, apiKey: 'mcp-****cdef', mcpEnabled: true, toolCount: (await mcp('GET', '/mcp')).body.toolCount, endpoint: '/mcp', activeSessions: 0 });
 
     const generated = await s.request('POST', '/api/config/mcp-server/generate-key');
     const fresh = generated.body.data.apiKey as string;
