@@ -5,11 +5,20 @@
 import type { EventBus } from '../kernel/index.ts';
 
 /** Published by the mcp-server module with `{activeSessions}` whenever its count of open streams changes. */
-export const SESSIONS_EVENT = 'mcp-server-sessions';
+const SESSIONS_EVENT = 'mcp-server-sessions';
 /** Published by whoever wants SESSIONS_EVENT now; the mcp-server module answers at once. */
-export const SESSIONS_WANTED = 'mcp-server-sessions-wanted';
+const SESSIONS_WANTED = 'mcp-server-sessions-wanted';
 
-/** Follows the count from now on, asking for it first; the count is 0 while no server answers. */
+/** The mcp-server side: answers when asked; the returned function is called on every change of `count()`. */
+export function announceSessionCount(events: EventBus, count: () => number): () => void {
+  const announce = () => events.publish(SESSIONS_EVENT, { activeSessions: count() });
+  events.subscribe((event) => {
+    if (event.type === SESSIONS_WANTED) announce();
+  });
+  return announce;
+}
+
+/** The settings side: follows the count from now on, asking for it first; 0 while no server answers. */
 export function followSessionCount(events: EventBus): () => number {
   let activeSessions = 0;
   events.subscribe((event) => {

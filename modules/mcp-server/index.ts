@@ -6,7 +6,7 @@
  */
 import { defineModule, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { clientGone } from '../../lib/tool-state/execute.ts';
-import { SESSIONS_EVENT, SESSIONS_WANTED } from '../../lib/mcp-server-sessions.ts';
+import { announceSessionCount } from '../../lib/mcp-server-sessions.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
 import { accessOf, refusal } from './access.ts';
 import { answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
@@ -23,14 +23,14 @@ const rpcFailure = (c: RequestContext, status: number, error: RpcError) => sendJ
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
   // The settings route (config module) shows how many streams are open (lib/mcp-server-sessions.ts).
-  const sessions = new Sessions((activeSessions) => ctx.events.publish(SESSIONS_EVENT, { activeSessions }));
+  const sessions = new Sessions(() => announce());
+  const announce = announceSessionCount(ctx.events, () => sessions.size);
   ctx.onDispose(() => sessions.endAll());
   let access = accessOf(ctx.config);
   ctx.events.subscribe((event) => {
     // A newer version of this module has taken over: end this one's streams now, so that clients
     // reconnect to it (its sessions are its own), instead of keeping streams whose posts go nowhere.
     if (event.type === 'module-loaded' && event.name === ctx.name) sessions.endAll();
-    else if (event.type === SESSIONS_WANTED) ctx.events.publish(SESSIONS_EVENT, { activeSessions: sessions.size });
     else if (event.type === 'config-changed' && accessOf(ctx.config) !== access) {
       // Switched off or given a new key: streams opened under the old terms end; clients that may
       // still connect do so again with the new key.

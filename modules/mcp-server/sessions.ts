@@ -15,8 +15,8 @@ export interface Session {
 export class Sessions {
   private readonly open = new Map<string, { res: ServerResponse; heartbeat: NodeJS.Timeout }>();
 
-  /** `counted` is told the number of open streams each time it changes. */
-  constructor(private readonly counted: (size: number) => void) {}
+  /** `changed` is called each time a stream opens or ends. */
+  constructor(private readonly changed: () => void) {}
 
   get size(): number {
     return this.open.size;
@@ -30,7 +30,7 @@ export class Sessions {
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     this.open.set(id, { res, heartbeat });
-    this.counted(this.open.size);
+    this.changed();
     res.on('close', () => this.end(id));
     res.write(`event: endpoint\ndata: ${endpoint(id)}\n\n`);
   }
@@ -51,7 +51,7 @@ export class Sessions {
     this.open.delete(id);
     clearInterval(open.heartbeat);
     open.res.end();
-    this.counted(this.open.size);
+    this.changed();
   }
 
   endAll(): void {
