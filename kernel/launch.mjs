@@ -4,6 +4,7 @@
  * the kernel's own files are bundled once with esbuild (npm packages stay external) into
  * node_modules/.cache and imported from there — the way the kernel itself loads modules.
  */
+import { executionAsyncResource } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -24,6 +25,15 @@ import v8 from 'node:v8';
 // A user's own flags on these (say --jitless in NODE_OPTIONS) are left alone.
 const START_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=20', '--no-turbofan'];
 const RUN_FLAGS = ['--semi-space-growth-factor=2', '--heap-growing-percent=0', '--turbofan'];
+// process.nextTick builds each queue entry with an object literal whose first keys are computed. V8
+// records the shapes those keys lead to, and on meeting another shape turns the literal into a
+// runtime call for good. A full collection frees shapes no live object has, and the start-up runs
+// several while no entry is queued, so the next entries got new shapes: every nextTick of every
+// request (about ten in Node's streams) then took the slow path, 5 % of the server's CPU under load
+// (perf). One entry kept alive keeps its shapes. Inside a tick callback it is the current async
+// resource; reading that enables no async hooks.
+let keptTickEntry;
+process.nextTick(() => (keptTickEntry = executionAsyncResource()));
 const tuned = !/jitless|turbofan|--(no-?)?opt\b|growth|growing/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
 if (tuned) for (const flag of START_FLAGS) v8.setFlagsFromString(flag);
 // Imported only now: even the parse of esbuild's CommonJS exports was optimized by TurboFan.
