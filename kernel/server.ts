@@ -18,6 +18,7 @@ import { createEventBus } from './events.ts';
 import { body } from './http/body.ts';
 import { answerClientErrors } from './http/client-error.ts';
 import { envelope } from './http/envelope.ts';
+import { speedUpKoaAccessors } from './http/koa-accessors.ts';
 import { rateLimit } from './http/ratelimit.ts';
 import { sendTogether } from './http/send-together.ts';
 import { createLogger } from './log.ts';
@@ -114,6 +115,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.silent = true;
+  speedUpKoaAccessors(app);
   app.use(sendTogether());
   app.use(resolve(table, counters));
   app.use(envelope(log));

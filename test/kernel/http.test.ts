@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
@@ -55,6 +56,38 @@ describe('HTTP conventions (KERNEL.md §4)', () => {
     // 64 levels pass the HTTP stack and reach the route's own schema.
     const ok = await s.request('POST', '/api/echo/items', { raw: deep(63), headers: { 'content-type': 'application/json' } });
     expect(ok.body.details.map((d: { path: string }) => d.path)).to.include('body.n');
+  });
+
+  it('sets the Content-Type Koa would for a type, the first time and every time after', async () => {
+    const expected: Record<string, string | null> = {
+      json: 'application/json; charset=utf-8',
+      html: 'text/html; charset=utf-8',
+      'text/csv': 'text/csv; charset=utf-8',
+      'image/png': 'image/png',
+      'no-such-type': null, // Koa removes the header
+    };
+    for (const [type, header] of Object.entries(expected)) {
+      for (const round of [1, 2, 3]) {
+        const res = await s.request('GET', `/api/echo/typed?t=${encodeURIComponent(type)}`);
+        expect(res.status).to.equal(200);
+        expect(res.headers.get('content-type'), `${type}, request ${round}`).to.equal(header);
+      }
+    }
+  });
+
+  it('reads the host as Koa does, from a plain Host header and from one to split or to parse', async () => {
+    const hostSeen = (host: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = httpRequest(`${s.url}/api/echo/host`, { headers: { host, authorization: `Bearer ${s.token}` } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve(JSON.parse(text).data.host));
+        });
+        req.on('error', reject).end();
+      });
+    expect(await hostSeen('example.test:8080')).to.equal('example.test:8080');
+    expect(await hostSeen('a.example, b.example')).to.equal('a.example');
+    expect(await hostSeen('user@h.example:81')).to.equal('h.example:81');
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE above the body cap', async () => {
