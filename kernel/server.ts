@@ -131,10 +131,12 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
     }),
   );
   app.use(body(settings.bodyLimit));
-  app.use(async (c, next) => {
+  // Not async: every request passes through, and an async function would cost each one a promise.
+  app.use((c, next) => {
     if (c.path !== '/api/openapi.json' || c.method !== 'GET') return next();
     c.body = JSON.stringify(buildOpenApi(table.routes, version), null, 2);
     c.type = 'application/json';
+    return Promise.resolve();
   });
   app.use(dispatch());
 

@@ -31,20 +31,21 @@ export function resolve(table: ModuleTable, counters: RequestCounters): Middlewa
     counters.total += 1;
     counters.inflight += 1;
     for (const v of versions) v.inflight += 1;
-    const release = () => {
-      counters.inflight -= 1;
-      if (c.status >= 500) counters.errors += 1;
-      for (const v of versions) if (--v.inflight === 0) v.idle?.();
-    };
     try {
       await next();
     } finally {
       // A listener on every response was a measurable part of a request's cost: only answers still
       // being written wait for `close`. Koa sends a string or buffer at once, after this returns.
-      if (isWrittenLater(c)) c.res.once('close', release);
-      else release();
+      if (isWrittenLater(c)) c.res.once('close', () => release(c, versions, counters));
+      else release(c, versions, counters);
     }
   };
+}
+
+function release(c: Context, versions: readonly ModuleVersion[], counters: RequestCounters): void {
+  counters.inflight -= 1;
+  if (c.status >= 500) counters.errors += 1;
+  for (const v of versions) if (--v.inflight === 0) v.idle?.();
 }
 
 /** True when the response is still open and will be written after the middleware returns. */

@@ -31,10 +31,16 @@ export interface ModuleTableDeps {
 }
 
 const SLASH = 0x2f;
+// Paths seen are mostly few (ids aside): match() remembers up to this many, of up to that length, then
+// starts afresh; a client trying paths at random costs it a bounded amount of memory.
+const MAX_MATCHED_PATHS = 1000;
+const MAX_MATCHED_PATH_LENGTH = 256;
 
 export class ModuleTable {
   /** Loaded versions, longest prefix first: what the dispatcher walks. Replaced, never mutated. */
   routes: readonly ModuleVersion[] = [];
+  /** match()'s answers for the current routes, by path. */
+  private matched = new Map<string, readonly ModuleVersion[]>();
   private readonly entries = new Map<string, Entry>();
   private sources = new Map<string, ModuleSource>();
   private plugins: Record<string, PluginSetting> = {};
@@ -155,8 +161,15 @@ export class ModuleTable {
   }
 
   /** The loaded versions whose prefix covers `path`, most specific first. */
-  match(path: string): ModuleVersion[] {
-    return this.routes.filter((v) => v.prefix === '/' || (path.startsWith(v.prefix) && (path.length === v.prefix.length || path.charCodeAt(v.prefix.length) === SLASH)));
+  match(path: string): readonly ModuleVersion[] {
+    let versions = this.matched.get(path);
+    if (versions === undefined) {
+      versions = this.routes.filter((v) => v.prefix === '/' || (path.startsWith(v.prefix) && (path.length === v.prefix.length || path.charCodeAt(v.prefix.length) === SLASH)));
+      if (path.length > MAX_MATCHED_PATH_LENGTH) return versions;
+      if (this.matched.size >= MAX_MATCHED_PATHS) this.matched.clear();
+      this.matched.set(path, versions);
+    }
+    return versions;
   }
 
   async stop(): Promise<void> {
@@ -278,6 +291,7 @@ export class ModuleTable {
   }
 
   private publishRoutes(): void {
+    this.matched = new Map();
     this.routes = [...this.entries.values()]
       .map((e) => e.current)
       .filter((v): v is ModuleVersion => !!v)
