@@ -7,7 +7,7 @@
  * the same rounds, to tell the cost of the HTTP stack from the cost of auth and rate limiting.
  * Beside it: the servers' CPU time per request (from /proc), which other load on the machine moves
  * much less than requests/s; and, in the same rounds, the libraries the kernel is built on with none
- * of its code (support/library-stack-server.ts), which bounds the ratio the kernel can reach, and
+ * of its code (support/library-stack-server.ts), which tells the libraries' cost from the kernel's, and
  * the bare server holding its answers to the end of the event-loop turn as the kernel does
  * (kernel/http/send-together.ts), which shows what that step alone is worth to any server.
  */

@@ -3,8 +3,9 @@
  * koa-ratelimit, @koa/router), configured as the kernel configures them but with none of the
  * kernel's own code besides its send-together step — answers held to the end of the event-loop
  * turn, one close listener, an envelope, koa-jwt's verdict remembered per token, the memory rate
- * limiter with its headers, one router. What it answers per second bounds what the
- * kernel can answer. The HS256 secret comes in BENCH_SECRET (hex); prints `listening on <url>`.
+ * limiter with its headers, one router. What it answers per second is what the libraries cost as they
+ * come; the kernel spares some of Koa's work per request (kernel/http/koa-accessors.ts), so it can
+ * answer more. The HS256 secret comes in BENCH_SECRET (hex); prints `listening on <url>`.
  */
 import { createSecretKey } from 'node:crypto';
 import { createServer } from 'node:http';
