@@ -72,16 +72,18 @@ function accessorOf(target: object, name: string): PropertyDescriptor {
 function forwardHotNamesDirectly(app: Koa): void {
   type C = Koa.Context;
   type Headers = Parameters<Koa.Response['set']>[0];
+  // As Koa's own: enumerable and configurable.
+  const as = { configurable: true, enumerable: true };
   Object.defineProperties(app.context, {
-    path: { configurable: true, get(this: C) { return this.request.path; }, set(this: C, v: string) { this.request.path = v; } },
-    method: { configurable: true, get(this: C) { return this.request.method; }, set(this: C, v: string) { this.request.method = v; } },
-    host: { configurable: true, get(this: C) { return this.request.host; } },
-    body: { configurable: true, get(this: C) { return this.response.body; }, set(this: C, v: unknown) { this.response.body = v; } },
-    status: { configurable: true, get(this: C) { return this.response.status; }, set(this: C, v: number) { this.response.status = v; } },
-    type: { configurable: true, get(this: C) { return this.response.type; }, set(this: C, v: string) { this.response.type = v; } },
-    writable: { configurable: true, get(this: C) { return this.response.writable; } },
-    headerSent: { configurable: true, get(this: C) { return this.response.headerSent; } },
+    path: { ...as, get(this: C) { return this.request.path; }, set(this: C, v: string) { this.request.path = v; } },
+    method: { ...as, get(this: C) { return this.request.method; }, set(this: C, v: string) { this.request.method = v; } },
+    host: { ...as, get(this: C) { return this.request.host; } },
+    body: { ...as, get(this: C) { return this.response.body; }, set(this: C, v: unknown) { this.response.body = v; } },
+    status: { ...as, get(this: C) { return this.response.status; }, set(this: C, v: number) { this.response.status = v; } },
+    type: { ...as, get(this: C) { return this.response.type; }, set(this: C, v: string) { this.response.type = v; } },
+    writable: { ...as, get(this: C) { return this.response.writable; } },
+    headerSent: { ...as, get(this: C) { return this.response.headerSent; } },
     // Both of Koa's forms: set(name, value) and set({ name: value, … }).
-    set: { configurable: true, writable: true, value(this: C, field: string | Headers, val?: string | string[]) { this.response.set(field as string, val as string); } },
+    set: { ...as, writable: true, value(this: C, field: string | Headers, val?: string | string[]) { this.response.set(field as string, val as string); } },
   });
 }
