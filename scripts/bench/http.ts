@@ -20,7 +20,7 @@ import { startChildServer } from './support/child-server.ts';
 import { startBenchKernel } from './support/kernel.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
 import { cpuMs } from './support/proc.ts';
-import { max, median, sum } from './support/stats.ts';
+import { max, median, min, sum } from './support/stats.ts';
 
 const CONNECTIONS = 10;
 // Short runs, many rounds: the ratio is the median of per-round ratios, so a burst of load from
@@ -84,16 +84,17 @@ export async function run(): Promise<Figure[]> {
       const rate = (r: Load) => r.requests / r.seconds;
       const roundRatios = (runs: Load[]) => runs.map((r, i) => rate(r) / rate(bareRuns[i]));
       const ratio = (runs: Load[]) => median(roundRatios(runs));
+      const statusRounds = roundRatios(kernelRuns);
       const cpuPerRequest = (runs: Load[]) => (sum(runs.map((r) => r.cpu)) / sum(runs.map((r) => r.requests))) * 1000;
       return [
         info('kernel: authenticated, rate-limited GET /api/system/status', median(kernelRuns.map(rate)), 'req/s', 0),
         info('kernel: public GET /api/system/health (no token, not rate-limited)', median(healthRuns.map(rate)), 'req/s', 0),
         info('bare node:http server, same JSON body as /status', median(bareRuns.map(rate)), 'req/s', 0),
         info('GET /api/system/health req/s ÷ bare node:http req/s', ratio(healthRuns), 'ratio'),
-        target('GET /api/system/status req/s ÷ bare node:http req/s', ratio(kernelRuns), 'ratio', '≥', TARGET),
+        target('GET /api/system/status req/s ÷ bare node:http req/s', median(statusRounds), 'ratio', '≥', TARGET),
         // How far the rounds spread shows how much the machine moved during the run.
-        info(`the same, lowest of the ${ROUNDS} rounds`, Math.min(...roundRatios(kernelRuns)), 'ratio'),
-        info(`the same, highest of the ${ROUNDS} rounds`, max(roundRatios(kernelRuns)), 'ratio'),
+        info(`the same, lowest of the ${ROUNDS} rounds`, min(statusRounds), 'ratio'),
+        info(`the same, highest of the ${ROUNDS} rounds`, max(statusRounds), 'ratio'),
         info('the same libraries with no kernel code but its send-together step (Koa, koa-jwt remembered, koa-ratelimit, @koa/router) ÷ bare', ratio(stackRuns), 'ratio'),
         info('bare node:http sending its answers together at the end of the event-loop turn, as the kernel does ÷ bare', ratio(bareTogetherRuns), 'ratio'),
         info('server CPU per request: those libraries with no kernel code', cpuPerRequest(stackRuns), 'µs', 0),

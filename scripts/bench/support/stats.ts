@@ -8,4 +8,6 @@ export function median(values: number[]): number {
 
 export const max = (values: number[]): number => Math.max(...values);
 
+export const min = (values: number[]): number => Math.min(...values);
+
 export const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
