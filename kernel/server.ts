@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import Koa from 'koa';
-import { authenticate } from './auth/middleware.ts';
+import { authenticate, isRateLimited } from './auth/middleware.ts';
 import { pruneLoginTokens } from './auth/login-tokens.ts';
 import { loadJwtSecret } from './auth/secret.ts';
 import { createAuthService } from './auth/service.ts';
@@ -22,7 +22,7 @@ import { speedUpKoaAccessors } from './http/koa-accessors.ts';
 import { rateLimit } from './http/ratelimit.ts';
 import { sendTogether } from './http/send-together.ts';
 import { createLogger } from './log.ts';
-import { dispatch, isPublicRoute, resolve, type RequestCounters } from './modules/dispatch.ts';
+import { dispatch, resolve, type RequestCounters } from './modules/dispatch.ts';
 import { ModuleTable } from './modules/registry.ts';
 import { watchModules, type ModuleWatcher } from './modules/watch.ts';
 import * as kernelApi from './index.ts';
@@ -119,17 +119,8 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   app.use(sendTogether());
   app.use(resolve(table, counters));
   app.use(envelope(log));
-  app.use(authenticate({ secret, isRevoked: auth.isRevoked, isPublic: isPublicRoute }));
-  app.use(
-    rateLimit({
-      max: settings.rateLimitMax,
-      windowMs: settings.rateLimitWindowMs,
-      exempt: (c) => {
-        const p = c.path;
-        return !p.startsWith('/api/') || (p === '/api/system/health' && c.method === 'GET');
-      },
-    }),
-  );
+  app.use(authenticate({ secret, isRevoked: auth.isRevoked, publicUrl: () => config.get<string>('web.publicUrl') || undefined }));
+  app.use(rateLimit({ max: settings.rateLimitMax, windowMs: settings.rateLimitWindowMs, exempt: (c) => !isRateLimited(c) }));
   app.use(body(settings.bodyLimit));
   // Not async: every request passes through, and an async function would cost each one a promise.
   app.use((c, next) => {

@@ -142,8 +142,14 @@ export interface RouteSpec {
   body?: JSONSchema;
   query?: JSONSchema;
   params?: JSONSchema;
-  /** Content types accepted for the body (default JSON). */
+  /** Content types accepted for the body (default JSON); any other is 415. */
   consumes?: string[];
+  /** `false`: not counted by the rate limit (a health check). */
+  rateLimit?: false;
+  /** A group admin may call this route; on a path with `:groupId`, for its own group only. */
+  groupAdmin?: boolean;
+  /** The route answers an EventSource stream, so it also takes its token as `?token=` (EventSource cannot set headers). */
+  eventStream?: boolean;
 }
 
 export interface SseStream {

@@ -1,27 +1,39 @@
 /**
- * JSON and text body parsing with a size cap: malformed JSON is 400 INVALID_JSON, oversize is 413,
- * JSON nested deeper than the modules can handle is 400 VALIDATION_ERROR (see plain-data.ts).
+ * Body parsing with a size cap: malformed JSON is 400 INVALID_JSON, oversize is 413, JSON nested
+ * deeper than the modules can handle is 400 VALIDATION_ERROR (see plain-data.ts). A body is read
+ * only in a content type its route documents (`consumes`, JSON by default; YAML as `text/yaml` or
+ * `application/yaml`), anything else is 415: a form or `text/plain` post is what another site can
+ * send without a preflight, so accepting one would let it change state with the visitor's cookie.
  * A request without a body (most GETs) skips the parser, which would only find that out slowly.
  */
 import bodyParser from 'koa-bodyparser';
 import type { Context, Middleware } from 'koa';
 import { HttpError } from '../errors.ts';
+import { routeOf } from '../modules/route.ts';
 import { plainDataProblem } from '../plain-data.ts';
+import type { RouteSpec } from '../types.ts';
 
-/** HTTP/1.1 framing: a request has a body only when it says how long it is or that it is chunked. */
+/** HTTP/1.1 framing: a request has a body only when it is chunked or says it is longer than nothing. */
 function hasBody(c: Context): boolean {
   const headers = c.req.headers;
-  return headers['transfer-encoding'] !== undefined || headers['content-length'] !== undefined;
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+const YAML_TYPES = ['text/yaml', 'application/yaml'];
+
+/** The media types (type-is patterns) a route reads: JSON by default, a YAML type stands for both. */
+function acceptedTypes(spec: RouteSpec | undefined): string[] {
+  return (spec?.consumes ?? ['application/json']).flatMap((t) => (t === 'application/json' ? ['json'] : YAML_TYPES.includes(t) ? YAML_TYPES : [t]));
 }
 
 export function body(limit: string): Middleware {
   const parse = bodyParser({
-    enableTypes: ['json', 'text', 'form'],
+    enableTypes: ['json', 'text'],
     jsonLimit: limit,
     textLimit: limit,
-    formLimit: limit,
     strict: false,
-    extendTypes: { text: ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml'] },
+    extendTypes: { text: YAML_TYPES },
     onerror(err, c) {
       const e = err as { status?: number; type?: string; message: string };
       if (e.status === 413 || e.type === 'entity.too.large') {
@@ -33,6 +45,11 @@ export function body(limit: string): Middleware {
   }) as unknown as Middleware;
   return function bodyMiddleware(c, next) {
     if (hasBody(c)) {
+      const types = acceptedTypes(routeOf(c)?.spec);
+      if (!c.is(types)) {
+        const sent = c.get('Content-Type') || 'none';
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${sent} is not accepted here; send ${(routeOf(c)?.spec.consumes ?? ['application/json']).join(' or ')}`);
+      }
       return parse(c, () => {
         const problem = plainDataProblem((c.request as { body?: unknown }).body);
         if (problem) throw new HttpError(400, 'VALIDATION_ERROR', `Request body: ${problem}`);

@@ -1,12 +1,13 @@
 /**
  * The single point where modules meet the HTTP stack. Koa composes its middleware once, so instead
  * of `app.use()` per module there is one `resolve` step that picks the module versions for a path
- * (and counts the request against them until it is answered) and one `dispatch` step that runs
- * their routers, most specific prefix first, falling through to the next when none of its routes match.
+ * (and counts the request against them until it is answered) and one `dispatch` step that runs the
+ * router of the version whose route answers (kernel/modules/route.ts).
  */
 import type { Context, Middleware } from 'koa';
 import { HttpError } from '../errors.ts';
 import type { ModuleTable } from './registry.ts';
+import { isCanonical, routeOf } from './route.ts';
 import type { ModuleVersion } from './version.ts';
 
 type Routed = Context & { _matchedRoute?: string; state: { versions?: readonly ModuleVersion[] } };
@@ -56,40 +57,27 @@ function isWrittenLater(c: Context): boolean {
   return body !== null && body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
 }
 
-/**
- * True when the module version that will answer `c` lists its path as public. Only that one: a
- * module sharing a prefix must not open another module's routes by listing their paths.
- */
-export function isPublicRoute(c: Context): boolean {
-  const versions = (c as Routed).state.versions ?? [];
-  const lists = (v: ModuleVersion) => v.publicPaths.includes(v.prefix === '/' ? c.path : c.path.slice(v.prefix.length) || '/');
-  if (!versions.some(lists)) return false;
-  const answering = versions.find((v) => v.router.match(c.path, c.method).route);
-  return answering !== undefined && lists(answering);
-}
-
 export function dispatch(): Middleware {
   return function dispatchMiddleware(c) {
+    const route = routeOf(c);
     const versions = (c as Routed).state.versions ?? [];
-    return runFrom(c as Routed, versions, 0);
+    if (!route) {
+      notMatched(c as Routed, versions);
+      return Promise.resolve();
+    }
+    c.state.module = route.version.name;
+    return route.version.middleware(c, () => {
+      // The router found the route but its handler passed the request on: nothing else answers it.
+      notMatched(c as Routed, versions);
+      return Promise.resolve();
+    });
   };
-}
-
-/** Runs the routes of version `i`; when none matches, those of the next version, and so on. */
-function runFrom(c: Routed, versions: readonly ModuleVersion[], i: number): Promise<void> {
-  const v = versions[i];
-  if (!v) {
-    notMatched(c, versions);
-    return Promise.resolve();
-  }
-  c.state.module = v.name;
-  return v.middleware(c, () => runFrom(c, versions, i + 1));
 }
 
 /** Nothing matched path and method: 405 with `Allow` when the path exists for other methods, else 404. */
 function notMatched(c: Routed, versions: readonly ModuleVersion[]): void {
   const allowed = new Set<string>();
-  for (const v of versions) {
+  if (isCanonical(c.path)) for (const v of versions) {
     for (const layer of v.router.match(c.path, c.method).path) for (const m of layer.methods) allowed.add(m);
   }
   if (allowed.size === 0) throw new HttpError(404, 'NOT_FOUND', `No route for ${c.method} ${c.path}`);

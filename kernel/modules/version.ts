@@ -77,7 +77,8 @@ export async function buildVersion(
   const def = checkDefinition(bundle.exports, where);
   const prefix = (def.prefix ?? `/api/${source.name}`).replace(/\/+$/, '') || '/';
   const handle = createModuleContext({ name: source.name, prefix, dir: source.dir, options: source.options }, services);
-  const router = (prefix === '/' ? new Router() : new Router({ prefix })) as ModuleRouter;
+  // Case-sensitive: a path is answered in one spelling only (route.ts also refuses trailing slashes).
+  const router = (prefix === '/' ? new Router({ sensitive: true }) : new Router({ prefix, sensitive: true })) as ModuleRouter;
   const dispose = async () => {
     if (def.teardown) await withTimeout(`module "${source.name}": teardown`, () => def.teardown!(), 5000, log);
     await handle.dispose();

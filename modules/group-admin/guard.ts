@@ -18,5 +18,5 @@ async function ownGroup(c: RequestContext, next: () => Promise<unknown>) {
 
 /** The middleware a route on `/:groupId/...` starts with. */
 export function groupRoute(ctx: ModuleContext) {
-  return (summary: string, spec: Pick<RouteSpec, 'body' | 'query'> = {}) => [ctx.validate({ summary, params: groupParams, ...spec }), ownGroup];
+  return (summary: string, spec: Pick<RouteSpec, 'body' | 'query'> = {}) => [ctx.validate({ summary, params: groupParams, groupAdmin: true, ...spec }), ownGroup];
 }

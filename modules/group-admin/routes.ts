@@ -25,7 +25,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   const group = groupRoute(ctx);
   const merged = async (groupId: string) => deepMerge(DEFAULT_SETTINGS, await groups.read(groupId));
 
-  router.get('/', ctx.validate({ summary: 'List the groups the caller may manage' }), async (c) => {
+  router.get('/', ctx.validate({ summary: 'List the groups the caller may manage', groupAdmin: true }), async (c) => {
     const user = c.state.user;
     if (isMaster(user)) c.body = await groups.list();
     // A token bound to an id no group can have (a hand-made login link) manages nothing.

@@ -8,7 +8,7 @@ const KERNEL_EVENTS = new Set(['module-loaded', 'module-failed', 'module-unloade
 const moduleName = { type: 'object', properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['name'] };
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
-  router.get('/health', ctx.validate({ summary: 'Liveness and module health (public)' }), (c) => {
+  router.get('/health', ctx.validate({ summary: 'Liveness and module health (public)', rateLimit: false }), (c) => {
     c.body = health(ctx.runtime);
   });
 
@@ -45,7 +45,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = module ?? { name, status: 'unloaded' };
   });
 
-  router.get('/events', ctx.validate({ summary: 'Server-Sent Events: module-loaded, module-failed, module-unloaded, config-changed' }), (c) => {
+  router.get('/events', ctx.validate({ summary: 'Server-Sent Events: module-loaded, module-failed, module-unloaded, config-changed', eventStream: true }), (c) => {
     const stream = ctx.sse(c);
     stream.send('connected', { modules: ctx.runtime.modules().length });
     const off = ctx.events.subscribe((event) => {

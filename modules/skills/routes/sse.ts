@@ -10,6 +10,7 @@ export function sseRoutes(router: ModuleRouter, ctx: ModuleContext): void {
 
   router.get('/sse', ctx.validate({
     summary: 'Live stream of tool and MCP server events (EventSource; ?named=1 adds event names)',
+    eventStream: true,
     query: { type: 'object', properties: { named: { type: 'string', enum: ['0', '1', 'true', 'false'] }, token: { type: 'string' } } },
   }), (c) => {
     const stream = ctx.sse(c);
