@@ -1,75 +1,12 @@
 /**
- * The preset object and its pure transformations: the template new presets start from, the
- * mapping of the documented input spellings onto the original shape, and the merge rules of an
- * update (API.md §6.2, §6.4).
+ * Pure transformations of the preset object (its shape is in lib/presets): the template new presets
+ * start from, the mapping of the documented input spellings onto the original shape, and the merge
+ * rules of an update (API.md §6.2, §6.4).
  */
+import type { ModelParams, Persona, Preset, PresetContext, PresetTools } from '../../lib/presets/index.ts';
 import type { BuiltinSeed } from './builtins.ts';
 
-export interface ModelParams {
-  temperature: number;
-  top_p: number;
-  max_tokens: number;
-  presence_penalty: number;
-  frequency_penalty: number;
-}
-
-export interface Persona {
-  name: string;
-  personality: string;
-  speakingStyle: string;
-  traits: string[];
-  likes: string[];
-  dislikes: string[];
-  customFields: Record<string, string>;
-  background: string;
-  avatar: string;
-}
-
-export interface PresetContext {
-  maxMessages: number;
-  maxTokens: number;
-  isolateContext: boolean;
-  includeGroupContext: boolean;
-  groupContextLength: number;
-  clearOnSwitch: boolean;
-}
-
-export interface PresetTools {
-  enableBuiltinTools: boolean;
-  enableMcpTools: boolean;
-  allowedTools: string[];
-  disabledTools: string[];
-  allowDangerous: boolean;
-  allowedMcpServers: string[];
-  disabledMcpServers: string[];
-}
-
-export interface Preset {
-  id: string;
-  name: string;
-  description: string;
-  systemPrompt: string;
-  /** Empty: the default model. */
-  model: string;
-  /** Mirrors `modelParams.temperature`. */
-  temperature: number;
-  disableSystemPrompt: boolean;
-  enableReasoning: boolean;
-  modelParams: ModelParams;
-  persona: Persona;
-  context: PresetContext;
-  tools: PresetTools;
-  voice?: { enabled?: boolean; voiceId?: string; speed?: number };
-  memory?: { enabled?: boolean; maxMemories?: number };
-  category?: string;
-  isBuiltin?: true;
-  isReadonly?: true;
-  /** Id of the preset this one was copied from, and the built-in at the origin of the chain. */
-  createdFrom?: string;
-  sourceBuiltinId?: string;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { Preset };
 
 /** A request body or imported item after schema validation: either spelling, every field optional. */
 export interface PresetInput {

@@ -1,28 +1,18 @@
 /**
- * Presets over the store collection `presets` — THE DATA SHAPE other modules (chat) read:
- *
- *   file `<DATA_DIR>/presets.json`, collection `presets`:
- *     { "presets": Preset[] }      // `Preset` in ./preset.ts, the original shape of API.md §6.2
+ * Presets over the store collection `presets`, whose shape and lookup live in lib/presets (chat
+ * reads the same file through it):
  *
  *   - Built-ins come first, marked `isBuiltin: true, isReadonly: true`, ids `builtin_*`; they are
  *     rewritten from ./builtins.ts at every start. User presets follow (ids `[a-z0-9-]{3,50}` or UUIDs).
- *   - Model parameters: read `modelParams` (`temperature`, `top_p`, `max_tokens`,
- *     `presence_penalty`, `frequency_penalty`); the top-level `temperature` mirrors it. `model: ""`
- *     means the default model. `disableSystemPrompt: true` means send no system prompt.
- *   - Tool rules: `tools.enableBuiltinTools`, `enableMcpTools`, `allowedTools` (empty = all),
- *     `disabledTools`, `allowDangerous`, `allowedMcpServers`, `disabledMcpServers`.
- *   - The default preset is not a field: it is config `presets.defaultId`, else
- *     `llm.defaultChatPresetId`, else "default" (`isDefault` in answers is computed from it).
+ *   - The default preset is not a field: it is `defaultPresetId(config)` (`isDefault` in answers is
+ *     computed from it).
  */
 import { randomUUID } from 'node:crypto';
-import { HttpError, notFound } from '../../kernel/index.ts';
+import { HttpError } from '../../kernel/index.ts';
 import type { ModuleContext } from '../../kernel/index.ts';
+import { defaultPresetId, getPreset, presetNotFound as missing, presetsCollection } from '../../lib/presets/index.ts';
 import { BUILTINS } from './builtins.ts';
 import { applyInput, builtinPreset, defaultUserPreset, template, type Preset, type PresetInput } from './preset.ts';
-
-export interface PresetsFile {
-  presets: Preset[];
-}
 
 /** A preset as answered: the stored object plus what is derived. */
 export type PresetView = Preset & { isDefault: boolean; type: 'system' | 'user' };
@@ -34,7 +24,6 @@ export interface ImportResult {
   skipped: Array<{ id: string; reason: 'PRESET_EXISTS' | 'SYSTEM_PRESET' }>;
 }
 
-const missing = (id: string) => notFound('PRESET_NOT_FOUND', `No preset "${id}"`);
 const readonly = (id: string) => new HttpError(409, 'SYSTEM_PRESET', `Preset "${id}" is built in and read-only; copy it to change it`);
 const taken = (id: string) => new HttpError(409, 'PRESET_EXISTS', `A preset with id "${id}" already exists`);
 const isBuiltinId = (id: string) => BUILTINS.some((b) => b.id === id);
@@ -44,23 +33,15 @@ function ofType(preset: Preset, type: PresetType): boolean {
 }
 
 export function presetService(ctx: ModuleContext) {
-  const collection = ctx.store.collection<PresetsFile>('presets', { presets: [] });
+  const collection = presetsCollection(ctx.store);
 
-  const defaultId = (): string =>
-    ctx.config.get<string | undefined>('presets.defaultId') || ctx.config.get<string | undefined>('llm.defaultChatPresetId') || 'default';
+  const defaultId = (): string => defaultPresetId(ctx.config);
 
   const view = (preset: Preset): PresetView => ({ ...preset, isDefault: preset.id === defaultId(), type: preset.isBuiltin ? 'system' : 'user' });
 
   const all = async (): Promise<Preset[]> => (await collection.read()).presets;
 
-  /** By id, then by name (user presets before built-ins, as the original looked them up). */
-  const find = async (idOrName: string): Promise<Preset> => {
-    const presets = await all();
-    const byName = presets.filter((p) => p.name === idOrName).sort((a, b) => Number(a.isBuiltin === true) - Number(b.isBuiltin === true));
-    const preset = presets.find((p) => p.id === idOrName) ?? byName[0];
-    if (!preset) throw missing(idOrName);
-    return preset;
-  };
+  const find = (idOrName: string): Promise<Preset> => getPreset(ctx.store, idOrName);
 
   /** Runs `change` on the user preset `id` inside one serialized write. */
   const changeUserPreset = <R>(id: string, change: (presets: Preset[], index: number) => R): Promise<R> =>
