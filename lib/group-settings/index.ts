@@ -43,7 +43,13 @@ export function resolveSettings(stored: Settings, config: ConfigService): { sett
   return { settings, sources };
 }
 
-/** The effective settings of a group, read from the store. */
-export async function effectiveSettings(store: Store, config: ConfigService, groupId: string) {
-  return resolveSettings((await groupCollection(store, groupId).read()).settings, config);
+const GROUP_ID = new RegExp(GROUP_ID_PATTERN);
+
+/**
+ * The effective settings of a group, read from the store; without a group (a private chat), or for an
+ * id no group can have, the global ones: every inherited key resolved global → default.
+ */
+export async function effectiveSettings(store: Store, config: ConfigService, groupId: string | undefined) {
+  const stored = groupId && GROUP_ID.test(groupId) ? (await groupCollection(store, groupId).read()).settings : {};
+  return resolveSettings(stored, config);
 }

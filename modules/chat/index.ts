@@ -1,4 +1,4 @@
-/** Chat over the channels: presets, failover, the tool loop, conversations (API.md §13). */
+/** Chat over HTTP (API.md §13): JSON or SSE around the turn in lib/chat, which the bot bridge shares. */
 import { defineModule } from '../../kernel/index.ts';
 import { routes } from './routes.ts';
 

@@ -3,13 +3,11 @@
  * JSON also carries `type` (KERNEL.md §8, §10.8). Headers go out at once, with the `start` frame in the
  * same write; frames are written as they come.
  */
-import type { RequestContext } from '../../kernel/index.ts';
+import { holdEventStream, type RequestContext } from '../../kernel/index.ts';
 
 export interface ChatStream {
   send(type: string, payload: Record<string, unknown>): void;
   end(): void;
-  /** Aborted when the client goes away before the stream ended. */
-  readonly signal: AbortSignal;
 }
 
 const HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' };
@@ -22,8 +20,8 @@ const frame = (type: string, payload: Record<string, unknown>) => `event: ${type
  * the slowest part of the answer, should not wait behind a write to the client.
  */
 export function openChatStream(c: RequestContext, start: Record<string, unknown>): ChatStream {
+  holdEventStream(c);
   const res = c.res;
-  const controller = new AbortController();
   let started = false;
   let ended = false;
   c.req.socket.setTimeout(0);
@@ -46,7 +44,6 @@ export function openChatStream(c: RequestContext, start: Record<string, unknown>
   };
   setImmediate(begin);
   res.once('close', () => {
-    if (!ended) controller.abort();
     ended = true;
   });
   return {
@@ -60,6 +57,5 @@ export function openChatStream(c: RequestContext, start: Record<string, unknown>
       ended = true;
       res.end();
     },
-    signal: controller.signal,
   };
 }

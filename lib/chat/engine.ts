@@ -3,7 +3,7 @@
  * failing over to the next while nothing has reached the client yet — and every tool it asks for is
  * run and answered, for a bounded number of rounds. Usage is recorded per channel and model.
  */
-import type { AuthUser, Store } from '../../kernel/index.ts';
+import type { Store } from '../../kernel/index.ts';
 import {
   adapterFor,
   applyChannel,
@@ -17,31 +17,32 @@ import {
   type ChatResult,
   type ToolCall,
   type Usage,
-} from '../../lib/llm/index.ts';
+} from '../llm/index.ts';
 import type { Route } from './routing.ts';
-import type { ChatTools } from './tools.ts';
+import type { ChatTools, ToolCaller } from './tools.ts';
 
 /** Rounds in which the model may call tools; one more round without tools forces an answer. */
 export const MAX_TOOL_ROUNDS = 5;
 
-export interface ChatSink {
+/** What the engine reports while it runs (the turn forwards it to its caller's sink). */
+export interface EngineSink {
   content(text: string): void;
   toolCall(call: ToolCall): void;
   toolResult(result: { id: string; name: string; result: string; success: boolean }): void;
 }
 
-export interface ChatTurn {
+export interface EngineTurn {
   routes: Route[];
   messages: ChatMessage[];
   sampling: { temperature?: number; maxTokens?: number; topP?: number };
   tools: ChatTools | null;
   stream: boolean;
   signal: AbortSignal;
-  user?: AuthUser;
-  sink: ChatSink;
+  caller?: ToolCaller;
+  sink: EngineSink;
 }
 
-export interface ChatOutcome {
+export interface EngineOutcome {
   content: string;
   model: string;
   channelId: string;
@@ -76,7 +77,7 @@ async function current(store: Store, channel: Channel): Promise<Channel> {
  * Asks the model once, trying the routes in order; on a key failure (401/403/429) the next key of the
  * same channel is tried first. Returns the answer and the route that gave it.
  */
-async function ask(store: Store, turn: ChatTurn, messages: ChatMessage[], offerTools: boolean): Promise<{ result: ChatResult; route: Route }> {
+async function ask(store: Store, turn: EngineTurn, messages: ChatMessage[], offerTools: boolean): Promise<{ result: ChatResult; route: Route }> {
   let lastError: unknown;
   let switched = false;
   for (const route of turn.routes) {
@@ -113,10 +114,10 @@ async function ask(store: Store, turn: ChatTurn, messages: ChatMessage[], offerT
   throw lastError;
 }
 
-export async function runChat(store: Store, turn: ChatTurn): Promise<ChatOutcome> {
+export async function runChat(store: Store, turn: EngineTurn): Promise<EngineOutcome> {
   const messages = [...turn.messages];
   const produced: ChatMessage[] = [];
-  const toolCalls: ChatOutcome['toolCalls'] = [];
+  const toolCalls: EngineOutcome['toolCalls'] = [];
   let usage = emptyUsage();
   let content = '';
 
@@ -136,7 +137,7 @@ export async function runChat(store: Store, turn: ChatTurn): Promise<ChatOutcome
     produced.push(asking);
     for (const call of result.toolCalls) {
       turn.sink.toolCall({ ...call, name: turn.tools.nameOf(call.name) });
-      const ran = await turn.tools.run(call.name, call.args, turn.user, turn.signal);
+      const ran = await turn.tools.run(call.name, call.args, turn.caller, turn.signal);
       turn.sink.toolResult({ id: call.id, name: ran.name, result: ran.text, success: ran.success });
       toolCalls.push({ name: ran.name, args: call.args, result: ran.text });
       const answer: ChatMessage = { role: 'tool', content: ran.text, toolCallId: call.id, name: call.name };
