@@ -13,12 +13,14 @@ import { routeOf } from '../modules/route.ts';
 import { plainDataProblem } from '../plain-data.ts';
 import type { RouteSpec } from '../types.ts';
 
-/** HTTP/1.1 framing: a request has a body only when it is chunked or says it is longer than nothing. */
+/** HTTP/1.1 framing: a request has a body only when it says how long it is or that it is chunked. */
 function hasBody(c: Context): boolean {
   const headers = c.req.headers;
-  const length = headers['content-length'];
-  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return headers['transfer-encoding'] !== undefined || headers['content-length'] !== undefined;
 }
+
+/** An empty body with no type (what `fetch` sends for a bare POST): nothing to read, and nothing to refuse. */
+const isBare = (c: Context) => c.req.headers['content-length'] === '0' && !c.req.headers['content-type'];
 
 const YAML_TYPES = ['text/yaml', 'application/yaml'];
 
@@ -44,11 +46,11 @@ export function body(limit: string): Middleware {
     },
   }) as unknown as Middleware;
   return function bodyMiddleware(c, next) {
-    if (hasBody(c)) {
-      const types = acceptedTypes(routeOf(c)?.spec);
-      if (!c.is(types)) {
+    if (hasBody(c) && !isBare(c)) {
+      const spec = routeOf(c)?.spec;
+      if (!c.is(acceptedTypes(spec))) {
         const sent = c.get('Content-Type') || 'none';
-        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${sent} is not accepted here; send ${(routeOf(c)?.spec.consumes ?? ['application/json']).join(' or ')}`);
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${sent} is not accepted here; send ${(spec?.consumes ?? ['application/json']).join(' or ')}`);
       }
       return parse(c, () => {
         const problem = plainDataProblem((c.request as { body?: unknown }).body);
