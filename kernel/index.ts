@@ -4,6 +4,7 @@ import type { ModuleDefinition } from './types.ts';
 export { HttpError, notFound, badRequest } from './errors.ts';
 export { isMasked, maskKey } from './mask.ts';
 export { plainDataProblem } from './plain-data.ts';
+export { holdEventStream } from './sse.ts';
 export type * from './types.ts';
 
 /** Identity function that gives a module's export its type. */

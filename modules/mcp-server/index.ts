@@ -4,7 +4,7 @@
  * transport (`GET /mcp/sse` + `POST /mcp/message`). Off until `mcp.server.enabled` is true and
  * `mcp.server.apiKey` is set; every route needs that key as a Bearer token.
  */
-import { defineModule, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
+import { defineModule, holdEventStream, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { clientGone } from '../../lib/tool-state/execute.ts';
 import { announceSessionCount } from '../../lib/mcp-server-sessions.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
@@ -74,6 +74,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   router.get('/sse', ctx.validate({ summary: 'SSE transport: an `endpoint` event, then replies as `message` events (API key)' }), (c) => {
     if (!admitted(c)) return;
+    holdEventStream(c);
     c.respond = false;
     sessions.start(c.res, (id) => `${ctx.prefix}/message?sessionId=${id}`);
   });
