@@ -40,27 +40,28 @@ export async function createAuthService(deps: { secret: KeyObject; store: Store;
     return grant;
   };
 
-  const guard = (client: string) => {
-    const entry = failures.get(client);
-    if (!entry) return;
-    const left = entry.since + FAILURE_WINDOW_MS - Date.now();
-    if (left <= 0) failures.delete(client);
-    else if (entry.count >= FAILURES_ALLOWED) {
+  /**
+   * Counts an attempt as a failure before the token store is consulted, so that concurrent guesses
+   * cannot all pass the check while the lookups are awaited; a success clears the count.
+   */
+  const reserveAttempt = (client: string) => {
+    const now = Date.now();
+    let entry = failures.get(client);
+    if (entry && entry.since + FAILURE_WINDOW_MS <= now) entry = undefined;
+    if (!entry) failures.set(client, (entry = { count: 0, since: now }));
+    if (entry.count >= FAILURES_ALLOWED) {
+      const left = entry.since + FAILURE_WINDOW_MS - now;
       throw new HttpError(429, 'RATE_LIMITED', 'Too many failed logins; try again later', { headers: { 'Retry-After': String(Math.ceil(left / 1000)) } });
     }
+    entry.count += 1;
   };
 
   return {
     sign,
     async exchange(loginToken, client) {
-      guard(client);
+      reserveAttempt(client);
       const claims = await consumeLoginToken(deps.dataDir, loginToken);
-      if (!claims) {
-        const entry = failures.get(client) ?? { count: 0, since: Date.now() };
-        entry.count += 1;
-        failures.set(client, entry);
-        throw new HttpError(401, 'INVALID_TOKEN', 'Login token is invalid, expired or already used; run `npm run login-link` for a new one');
-      }
+      if (!claims) throw new HttpError(401, 'INVALID_TOKEN', 'Login token is invalid, expired or already used; run `npm run login-link` for a new one');
       failures.delete(client);
       return sign(claims.groupId ? { role: 'group-admin', groupId: claims.groupId } : { role: 'master' });
     },

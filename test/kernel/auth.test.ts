@@ -181,6 +181,21 @@ describe('auth (API.md §2, KERNEL.md §5)', () => {
   });
 });
 
+describe('login guard under concurrent guesses (KERNEL.md §5)', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer();
+  });
+  after(async () => s?.stop());
+
+  it('counts each attempt before the token is looked up: of 50 at once, at most 5 are judged', async () => {
+    const guesses = Array.from({ length: 50 }, (_, i) => s.request('POST', '/api/auth/login', { body: { token: i.toString(16).padStart(64, '0') }, token: null }));
+    const statuses = (await Promise.all(guesses)).map((r) => r.status);
+    expect(statuses.filter((x) => x === 401).length).to.be.at.most(5);
+    expect(statuses.filter((x) => x !== 401).every((x) => x === 429)).to.equal(true);
+  });
+});
+
 describe('group admins on public routes', () => {
   let s: TestServer;
   before(async () => {
