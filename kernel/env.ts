@@ -12,6 +12,8 @@ export interface KernelSettings {
   rateLimitWindowMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimit: string;
+  /** Reverse-proxy hops whose `X-Forwarded-For` entries are trusted, counted from the right; 0: none. */
+  trustProxyHops: number;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -20,6 +22,14 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`environment: ${name}="${raw}" is not a non-negative integer`);
   return value;
+}
+
+/** `TRUST_PROXY`: unset or `0`/`false` trusts no proxy, `true` one hop, `N` that many. */
+function proxyHops(env: NodeJS.ProcessEnv): number {
+  const raw = env.TRUST_PROXY;
+  if (raw === 'true') return 1;
+  if (raw === 'false') return 0;
+  return int('TRUST_PROXY', 0, env);
 }
 
 /** Reads and checks the kernel's environment variables; throws naming the bad one. */
@@ -36,5 +46,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): KernelSettin
     rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 60000, env),
     logLevel: level,
     bodyLimit: env.BODY_LIMIT || '1mb',
+    trustProxyHops: proxyHops(env),
   };
 }

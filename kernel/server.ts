@@ -113,7 +113,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   process.on('uncaughtException', onException);
   process.on('unhandledRejection', onRejection);
 
-  const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
+  const app = new Koa({ proxy: settings.trustProxyHops > 0, maxIpsCount: settings.trustProxyHops });
   app.silent = true;
   speedUpKoaAccessors(app);
   app.use(sendTogether());

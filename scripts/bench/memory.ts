@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { readSettings } from '../../kernel/env.ts';
 import { startKernel } from '../../kernel/server.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
 import { fixtureText } from './support/fixture.ts';
@@ -48,15 +49,12 @@ export async function run(): Promise<Figure[]> {
   await writeFile(path.join(modulesDir, MODULE, 'index.js'), await fixtureText(MODULE));
   globalThis.__benchRefs = [];
   const kernel = await startKernel({
+    ...readSettings({ LOG_LEVEL: 'warn' }),
     port: 0,
     host: '127.0.0.1',
     dataDir: path.join(root, 'data'),
     pluginsFile: path.join(root, 'plugins.json'),
     modulesDir,
-    rateLimitMax: 60,
-    rateLimitWindowMs: 60_000,
-    logLevel: 'warn',
-    bodyLimit: '1mb',
   });
   try {
     if (globalThis.__benchRefs.length !== 1) throw new Error(`the fixture module did not load (${globalThis.__benchRefs.length} versions)`);
