@@ -1,5 +1,6 @@
 /** Settings from the environment (env wins over data/config.json, which wins over these defaults). */
 import path from 'node:path';
+import type { ConnectionLimits } from './http/connection-limits.ts';
 
 export interface KernelSettings {
   /** Unset when the environment does not say: then `web.port`/`web.host` of config.json, then 3000/127.0.0.1. */
@@ -14,6 +15,7 @@ export interface KernelSettings {
   bodyLimit: string;
   /** Reverse-proxy hops whose `X-Forwarded-For` entries are trusted, counted from the right; 0: none. */
   trustProxyHops: number;
+  connections: ConnectionLimits;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -47,5 +49,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): KernelSettin
     logLevel: level,
     bodyLimit: env.BODY_LIMIT || '1mb',
     trustProxyHops: proxyHops(env),
+    connections: {
+      headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 20_000, env),
+      requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 60_000, env),
+      maxPerIp: int('MAX_CONNECTIONS_PER_IP', 256, env),
+    },
   };
 }

@@ -17,6 +17,7 @@ import { createConfigService, type KernelConfigService } from './config/service.
 import { createEventBus } from './events.ts';
 import { body } from './http/body.ts';
 import { answerClientErrors } from './http/client-error.ts';
+import { limitConnections } from './http/connection-limits.ts';
 import { envelope } from './http/envelope.ts';
 import { speedUpKoaAccessors } from './http/koa-accessors.ts';
 import { rateLimit } from './http/ratelimit.ts';
@@ -139,6 +140,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   answerClientErrors(server);
+  limitConnections(server, settings.connections);
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, hostname, () => ok());
