@@ -1,26 +1,20 @@
 /**
  * HTTP(S) requests on behalf of an LLM. Unless private networks are allowed, every host is checked
- * after DNS resolution (inside the socket's own lookup, so the checked address is the one connected
- * to) and again on every redirect, which is followed by hand. Reading stops at `maxBytes`; the whole
- * exchange, redirects included, gives up after `timeoutMs`.
+ * after DNS resolution (lib/net's guard) and again on every redirect, which is followed by hand.
+ * Reading stops at `maxBytes`; the whole exchange, redirects included, gives up after `timeoutMs`.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
 import { HttpError } from '../../../kernel/index.ts';
-import { isBlockedAddress, isMetadataHost } from './address-policy.ts';
+import { guardRequest, type NetworkPolicy } from '../../../lib/net/index.ts';
 
-export interface FetchOptions {
+export interface FetchOptions extends NetworkPolicy {
   method: string;
   headers: Record<string, string>;
   body?: string;
   maxBytes: number;
   timeoutMs: number;
   maxRedirects: number;
-  allowPrivateNetwork: boolean;
-  /** Host names (or IP literals) exempt from the address checks, e.g. one intranet service. */
-  allowedHosts: string[];
   signal?: AbortSignal;
 }
 
@@ -36,27 +30,11 @@ export interface FetchResult {
   truncated: boolean;
 }
 
-class BlockedAddress extends Error {}
-
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers the caller may not set: they belong to the connection, or (accept-encoding) would bring a body we cannot read. */
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-connection', 'accept-encoding']);
 /** Credentials that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-
-const refusal = (url: URL, why: string) =>
-  new HttpError(403, 'URL_NOT_ALLOWED', `Refusing to fetch ${url.href}: ${why} (set builtinTools.fetch.allowPrivateNetwork to allow private networks)`);
-
-/** A DNS lookup that fails when any address of the host is a refused one. */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-    if (err) return callback(err, '', 0);
-    const bad = addresses.find((a) => isBlockedAddress(a.address));
-    if (bad) return callback(new BlockedAddress(`${hostname} resolves to ${bad.address}, a private or special-purpose address`), '', 0);
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    callback(null, addresses[0].address, addresses[0].family);
-  });
-};
 
 function parseUrl(text: string, base?: URL): URL {
   let url: URL;
@@ -71,13 +49,6 @@ function parseUrl(text: string, base?: URL): URL {
   }
   if (url.username || url.password) throw new HttpError(400, 'INVALID_ARGS', 'URLs with credentials are not fetched', { details: [{ path: 'args.url', message: 'must not contain credentials' }] });
   return url;
-}
-
-/** Refuses IP literals and metadata names up front; host names are checked by `guardedLookup`. */
-function checkHost(url: URL): void {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isMetadataHost(host)) throw refusal(url, `${host} is a cloud metadata service`);
-  if (isIP(host) && isBlockedAddress(host)) throw refusal(url, `${host} is a private or special-purpose address`);
 }
 
 function cleanHeaders(headers: Record<string, string>): Record<string, string> {
@@ -100,12 +71,9 @@ export async function safeFetch(urlText: string, opts: FetchOptions): Promise<Fe
   let method = opts.method;
   let body = opts.body;
   let headers = cleanHeaders(opts.headers);
-  const allowedHosts = new Set(opts.allowedHosts.map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')));
   try {
     for (;;) {
-      const exempt = opts.allowPrivateNetwork || allowedHosts.has(url.hostname.toLowerCase().replace(/^\[|\]$/g, ''));
-      if (!exempt) checkHost(url);
-      const res = await send(url, method, headers, body, exempt, signal);
+      const res = await send(url, method, headers, body, guardRequest(url, opts), signal);
       const location = res.headers.location;
       if (!REDIRECTS.has(res.statusCode ?? 0) || !location) {
         const { data, truncated } = await readCapped(res, method === 'HEAD' ? 0 : opts.maxBytes, signal);
@@ -127,7 +95,6 @@ export async function safeFetch(urlText: string, opts: FetchOptions): Promise<Fe
     }
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    if (err instanceof BlockedAddress) throw refusal(url, err.message);
     if (timeout.signal.aborted) throw new HttpError(504, 'TIMEOUT', `Gave up on ${url.href} after ${opts.timeoutMs} ms`);
     if (opts.signal?.aborted) throw new Error('The caller went away');
     const e = err as NodeJS.ErrnoException;
@@ -137,7 +104,7 @@ export async function safeFetch(urlText: string, opts: FetchOptions): Promise<Fe
   }
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, exempt: boolean, signal: AbortSignal): Promise<IncomingMessage> {
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, guard: ReturnType<typeof guardRequest>, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const req = client.request(url, {
@@ -145,7 +112,7 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       // No pooled sockets: each hop connects (and is checked) afresh.
       agent: false,
       headers: { 'user-agent': 'chatai-fetch/1.0', accept: '*/*', 'accept-encoding': 'identity', ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
-      ...(exempt ? {} : { lookup: guardedLookup }),
+      ...guard,
       signal,
     });
     req.once('response', resolve);

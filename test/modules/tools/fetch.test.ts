@@ -221,6 +221,19 @@ describe('fetch tools (http_fetch, web_page_to_text)', () => {
       }
     });
 
+    it('refuses every IPv6 form that carries a loopback or private IPv4 address, and every IPv4 spelling', async () => {
+      const loopback = [
+        '[::127.0.0.1]', '[::7f00:1]', '[0:0:0:0:0:0:127.0.0.1]', // IPv4-compatible ::/96
+        '[0:0:0:0:0:ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::ffff:0:127.0.0.1]', // IPv4-mapped and -translated
+        '[64:ff9b::127.0.0.1]', '[2002:7f00:1::1]', // NAT64, 6to4
+        '0x7f.1', '0177.0.0.1', '0x7f000001', '127.0.0.1.', // hex, octal, one number, trailing dot
+      ];
+      for (const host of loopback) expect(await expectRefused('http_fetch', `http://${host}:${up.port}/text`), host).to.deep.equal([]);
+      for (const host of ['[::10.0.0.1]', '[::ffff:192.168.1.1]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::1]', '0.1.2.3', '0']) {
+        await expectRefused('http_fetch', `http://${host}/`);
+      }
+    });
+
     it('refuses private, link-local, cloud-metadata and unspecified addresses', async () => {
       for (const url of [
         'http://10.0.0.1/', 'http://172.16.5.4/', 'http://192.168.1.1/', 'http://100.100.100.200/', 'http://169.254.169.254/latest/meta-data/',
