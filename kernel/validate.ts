@@ -15,6 +15,16 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 /** A JSON Schema (draft 2020-12 subset that ajv understands). */
 export type JSONSchema = Record<string, unknown>;
 
+/**
+ * `"x-secret": true` on a string in a schema marks it a secret, shown masked wherever it is shown
+ * (kernel/config/masked.ts); `"x-secret": "url"` marks a URL whose credentials and tokens are.
+ * An `x-` name, so that OpenAPI tools take it for an extension; registered with every ajv
+ * instance, so that a misspelt mark fails when its schema is compiled instead of leaking quietly.
+ */
+export const SECRET_MARK = 'x-secret';
+export type SecretMark = true | 'url';
+export const secretKeyword = { keyword: SECRET_MARK, metaSchema: { enum: [true, 'url'] } };
+
 /** The key under which a validation middleware keeps its route spec. */
 export const ROUTE_SPEC = Symbol('routeSpec');
 
@@ -37,6 +47,7 @@ export function toDetails(errors: ErrorObject[] | null | undefined, where: strin
 export function newAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: coerce ? 'array' : false });
   addFormats(ajv);
+  ajv.addKeyword(secretKeyword);
   return ajv;
 }
 

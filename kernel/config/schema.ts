@@ -3,8 +3,10 @@
  * `default`s fill whatever a stored file leaves out. Sections are closed (an unknown section is a
  * typo); keys inside a section stay open so that a module can keep its own settings there.
  * Secrets (JWT secret, login tokens, channel keys) are not configuration: they are refused here.
+ * Secrets that are configuration (a Redis password, an image API's key) carry the schema's own
+ * mark, `x-secret` (see validate.ts), wherever they sit, and are shown masked by it (masked.ts).
  */
-import type { JSONSchema } from '../validate.ts';
+import { SECRET_MARK, type JSONSchema } from '../validate.ts';
 
 type Props = Record<string, JSONSchema>;
 
@@ -31,12 +33,13 @@ const ids = (): JSONSchema => list({ type: ['string', 'integer'] });
 const probability = (value: number) => num(value, 0, 1);
 const temperature = (value: number) => num(value, 0, 2);
 const enabledOnly = (value = false) => obj({ enabled: bool(value) });
+/** A secret string: a key, a password, a cookie. */
+const SECRET = { type: 'string', [SECRET_MARK]: true } as const;
+/** A URL that may carry credentials or a token (`http://user:pass@host`, `?key=`, `/sse/<token>`). */
+const SECRET_URL = { type: 'string', [SECRET_MARK]: 'url' } as const;
 
 /** Keys that hold secrets: they live in their own 0600 files, never in the configuration. */
 export const SECRET_PATHS = ['web.jwtSecret', 'web.permanentAuthToken', 'web.groupAdminSecret'];
-
-/** Configuration values that are secrets: never shown in clear (see masked.ts). */
-export const MASKED_PATHS = ['mcp.server.apiKey', 'redis.password', 'probe.secretKey', 'bilibili.sessdata'];
 
 const proxyScope = () => obj({ enabled: bool(false), profileId: { type: ['string', 'null'], default: null } });
 
@@ -159,9 +162,9 @@ export const CONFIG_SCHEMA: JSONSchema = {
       }),
     }),
     // The key travels as a Bearer token: no whitespace in it.
-    mcp: obj({ enabled: bool(true), server: obj({ enabled: bool(false), apiKey: str('', { pattern: '^\\S*$' }) }) }),
-    bilibili: obj({ sessdata: str('') }),
-    redis: obj({ enabled: bool(true), host: str('127.0.0.1'), port: int(6379, 1, 65535), password: str(''), db: int(0) }),
+    mcp: obj({ enabled: bool(true), server: obj({ enabled: bool(false), apiKey: str('', { ...SECRET, pattern: '^\\S*$' }) }) }),
+    bilibili: obj({ sessdata: str('', SECRET) }),
+    redis: obj({ enabled: bool(true), host: str('127.0.0.1'), port: int(6379, 1, 65535), password: str('', SECRET), db: int(0) }),
     images: obj({
       storagePath: str('./data/images'),
       maxSize: int(10485760, 1),
@@ -186,7 +189,8 @@ export const CONFIG_SCHEMA: JSONSchema = {
     update: obj({ autoCheck: bool(true), checkOnStart: bool(true), autoUpdate: bool(false), autoRestart: bool(false), notifyMaster: bool(true) }),
     proxy: obj({
       enabled: bool(false),
-      profiles: list({ type: 'object' }),
+      // Open objects (the original's fields vary); the ones that hold credentials are declared.
+      profiles: list({ type: 'object', properties: { url: SECRET_URL, password: SECRET } }),
       scopes: obj({ browser: proxyScope(), api: proxyScope(), channel: proxyScope() }),
     }),
     context: obj({
@@ -257,7 +261,7 @@ export const CONFIG_SCHEMA: JSONSchema = {
         timeout: int(600000, 1),
         maxImages: int(3, 1),
         sendMode: str('direct'),
-        apis: list({ type: 'object' }),
+        apis: list({ type: 'object', properties: { baseUrl: SECRET_URL, apiKey: SECRET } }),
         presetSources: list({}),
         customPresets: list({}),
       }),
@@ -265,7 +269,7 @@ export const CONFIG_SCHEMA: JSONSchema = {
     }),
     voice: obj({ enabled: bool(false), defaultCharacter: str(''), maxTextLength: int(500, 1) }),
     streaming: obj({ enabled: bool(true) }),
-    probe: obj({ serverUrl: str('http://127.0.0.1:9527'), secretKey: str('') }),
+    probe: obj({ serverUrl: str('http://127.0.0.1:9527', SECRET_URL), secretKey: str('', SECRET) }),
     trigger: obj({
       private: obj({ enabled: bool(true), mode: oneOf(['always', 'prefix', 'off'], 'prefix') }),
       group: obj({

@@ -122,7 +122,9 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
 
   /** Validates `candidate` as the whole new configuration and, when it changes anything, writes it. */
   const commit = async (candidate: unknown, source: ConfigSource): Promise<string[]> => {
-    const result = checkConfig(keepMaskedSecrets(candidate, current));
+    const unmasked = keepMaskedSecrets(candidate, current, CONFIG_SCHEMA);
+    if (unmasked.errors.length) throw invalid(unmasked.errors);
+    const result = checkConfig(unmasked.value);
     if (!result.ok) throw invalid(result.errors);
     const paths = changedPaths(current, result.value);
     if (!paths.length) return [];
@@ -241,8 +243,8 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
         return commit(structuredClone(entry.config), 'rollback');
       });
     },
-    masked: (config = current) => maskSecrets(config),
-    toYaml: () => toYaml(maskSecrets(current)),
+    masked: (config = current) => maskSecrets(config, CONFIG_SCHEMA),
+    toYaml: () => toYaml(maskSecrets(current, CONFIG_SCHEMA)),
     parseYaml,
     onChange(listener) {
       listeners.add(listener);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { secretKeyword } from '../validate.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
 const OPTIONS = { allErrors: true, strict: false, useDefaults: true };
@@ -29,6 +30,7 @@ export function configValidator(): ValidateFunction {
   }
 
   const ajv = new Ajv({ ...OPTIONS, code: { source: true } });
+  ajv.addKeyword(secretKeyword);
   const validate = ajv.compile(CONFIG_SCHEMA);
   const standaloneCode = require('ajv/dist/standalone').default as (ajv: Ajv, validate: ValidateFunction) => string;
   try {
