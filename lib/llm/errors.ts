@@ -1,5 +1,12 @@
 /** A failed upstream call, typed so that callers can map it to an envelope and decide on failover. */
 
+/**
+ * How much upstream text an error message may carry before it is redacted and cut to what is shown
+ * (redact.ts). Far more than is shown: a key this first cut splits starts beyond the shown part
+ * (keys are at most 4,096 characters), so no piece of a key is ever shown unmasked.
+ */
+export const RAW_TEXT_LIMIT = 8192;
+
 export type UpstreamErrorKind = 'http' | 'timeout' | 'network' | 'aborted' | 'format';
 
 export class UpstreamError extends Error {
@@ -32,6 +39,5 @@ export function upstreamMessage(text: string, status: number): string {
   } catch {
     /* not JSON: use the text itself */
   }
-  const trimmed = text.trim().slice(0, 300);
-  return trimmed || `upstream answered HTTP ${status}`;
+  return text.trim() || `upstream answered HTTP ${status}`;
 }

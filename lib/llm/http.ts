@@ -3,17 +3,18 @@
  * the wait for response headers and `timeout.read` the silence between body chunks, so a hung upstream
  * becomes an UpstreamError, never a hang. Non-2xx answers become UpstreamErrors too; redirects are not
  * followed: a base URL that redirects is misconfigured (http for https, a wrong path), and following a
- * 301/302 would turn the POST into a GET.
+ * 301/302 would turn the POST into a GET. An endpoint with `network` (a base URL a group admin chose)
+ * is kept off private networks by lib/net's guard, on a socket of its own.
  *
  * `node:http` rather than `fetch`: undici and WHATWG streams cost ~0.45 ms more to reach the upstream
- * and ~0.2 ms more to the first chunk, on the chat stream's time-to-first-byte. No agent is passed:
+ * and ~0.2 ms more to the first chunk, on the chat stream's time-to-first-byte. Otherwise no agent is passed:
  * Node's global agents keep connections alive (since Node 19) and are process-wide, so a module reload
  * reuses the same pool instead of opening another.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { UpstreamError, upstreamMessage } from './errors.ts';
-import { maskKey } from '../../kernel/index.ts';
+import { AddressNotAllowed, guardRequest } from '../net/index.ts';
+import { RAW_TEXT_LIMIT, UpstreamError, upstreamMessage } from './errors.ts';
 import type { Endpoint } from './types.ts';
 
 export const DEFAULT_TIMEOUT = { connect: 10_000, read: 60_000 };
@@ -30,8 +31,8 @@ export interface UpstreamResponse {
   chunks(): AsyncGenerator<string>;
 }
 
-/** The endpoint's key, when given, is masked in error messages: some upstreams echo it back. */
-type Timing = Pick<Endpoint, 'timeout' | 'signal'> & { apiKey?: string };
+/** Upstream text in error messages is not masked here: see redact.ts, which every adapter's failure passes. */
+type Options = Pick<Endpoint, 'timeout' | 'signal' | 'network'>;
 
 /** What `fetch` sent by default, kept so that upstreams (and proxies before them) see the same request. */
 const DEFAULT_HEADERS = { accept: '*/*', 'user-agent': 'node' };
@@ -39,7 +40,7 @@ const DEFAULT_HEADERS = { accept: '*/*', 'user-agent': 'node' };
 export async function upstreamRequest(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: unknown },
-  options: Timing,
+  options: Options,
 ): Promise<UpstreamResponse> {
   const connectMs = options.timeout?.connect ?? DEFAULT_TIMEOUT.connect;
   const readMs = options.timeout?.read ?? DEFAULT_TIMEOUT.read;
@@ -55,8 +56,8 @@ export async function upstreamRequest(
   callerSignal?.addEventListener('abort', abort, { once: true });
   const release = () => callerSignal?.removeEventListener('abort', abort);
 
-  const classify = (err: unknown): UpstreamError => {
-    if (err instanceof UpstreamError) return err;
+  const classify = (err: unknown): UpstreamError | AddressNotAllowed => {
+    if (err instanceof UpstreamError || err instanceof AddressNotAllowed) return err;
     if (callerSignal?.aborted) return new UpstreamError('aborted', 0, 'request aborted by the caller');
     if (timedOut === 'connect') return new UpstreamError('timeout', 0, `upstream did not answer within ${connectMs} ms`);
     if (timedOut === 'read') return new UpstreamError('timeout', 0, `upstream sent nothing for ${readMs} ms`);
@@ -80,7 +81,8 @@ export async function upstreamRequest(
         body = JSON.stringify(init.body);
         headers['content-length'] = Buffer.byteLength(body);
       }
-      req = client.request(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers }, resolve);
+      const guard = options.network ? guardRequest(target, options.network) : {};
+      req = client.request(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers, ...guard }, resolve);
       // Stays attached for the whole exchange: a socket error after the headers is emitted here too.
       req.on('error', reject);
       req.end(body);
@@ -141,13 +143,15 @@ export async function upstreamRequest(
   if (status < 200 || status >= 300) {
     let body = '';
     try {
-      body = await text();
+      for await (const chunk of chunks()) {
+        body += chunk;
+        if (body.length >= RAW_TEXT_LIMIT) break; // enough to say what failed; an endless body is not read
+      }
     } catch {
       /* the status alone is enough */
     }
-    const key = options.apiKey;
-    const message = status >= 300 && status < 400 ? `upstream redirected (HTTP ${status} to ${answer.headers.location ?? 'nowhere'}); redirects are not followed: check the base URL` : upstreamMessage(body, status);
-    throw new UpstreamError('http', status, key && key.length >= 8 ? message.split(key).join(maskKey(key)) : message);
+    const message = status >= 300 && status < 400 ? `upstream redirected (HTTP ${status} to ${answer.headers.location ?? 'nowhere'}); redirects are not followed: check the base URL` : upstreamMessage(body.slice(0, RAW_TEXT_LIMIT), status);
+    throw new UpstreamError('http', status, message);
   }
 
   return {
@@ -158,7 +162,7 @@ export async function upstreamRequest(
       try {
         return JSON.parse(body) as T;
       } catch {
-        throw new UpstreamError('format', status, `upstream answered something that is not JSON: ${body.slice(0, 120)}`);
+        throw new UpstreamError('format', status, `upstream answered something that is not JSON: ${body.slice(0, RAW_TEXT_LIMIT)}`);
       }
     },
     chunks,

@@ -2,6 +2,7 @@
  * The one interface the chat path speaks, whatever the upstream wire format: messages, tool
  * definitions and tool calls in a neutral shape that each adapter translates to and from.
  */
+import type { NetworkPolicy } from '../net/index.ts';
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -70,6 +71,8 @@ export interface Endpoint {
   timeout?: { connect?: number; read?: number };
   /** Aborts the upstream request (the client went away). */
   signal?: AbortSignal;
+  /** Keeps the request off private networks (a base URL a group admin chose); absent: any address. */
+  network?: NetworkPolicy;
 }
 
 export type AdapterType = 'openai' | 'claude' | 'gemini';

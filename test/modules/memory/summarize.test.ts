@@ -108,6 +108,14 @@ describe('memory: POST /user/:userId/summarize', () => {
       expect((await onDisk(s, '9001')).filter((m) => m.isActive)).to.have.length(9);
     });
 
+    it('masks the key in the 502 and the log when the upstream echoes it', async () => {
+      up.enqueue((req) => ({ status: 200, raw: `ECHO auth=${req.headers.authorization}` }));
+      const res = await s.request('POST', '/api/memories/user/9001/summarize', { body: { useLLM: true } });
+      expect(res.status).to.equal(502);
+      expect(res.body.error).to.include('ECHO auth=Bearer sk-****');
+      expect(res.text + s.output()).not.to.include(KEY);
+    });
+
     it('condenses categories of more than five memories through the channel that serves memory.model', async () => {
       up.reset();
       up.enqueue({ text: '- Likes tea, green with honey\n* Hikes, often on Sundays\n3. Reads science fiction (Asimov)\n\nPlays the piano' });
