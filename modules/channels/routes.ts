@@ -33,7 +33,8 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   /**
    * The channel a test or model listing runs against: a stored one (with optional overrides) or an
-   * inline one. The stored key only ever goes to the stored base URL (KERNEL.md §10.16).
+   * inline one. The stored keys only ever go to the stored base URLs (KERNEL.md §10.16, applyInput);
+   * the outcome of a call with other URLs or keys is not recorded on the stored channel.
    */
   const target = async (body: ChannelInput): Promise<{ channel: Channel; stored: boolean }> => {
     if (!body.id) {
@@ -44,7 +45,6 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
     const { id: _id, ...overrides } = body;
     const channel = applyInput(overrides, stored);
     const movedUrl = channel.baseUrl !== stored.baseUrl || JSON.stringify(channel.baseUrls) !== JSON.stringify(stored.baseUrls);
-    if (movedUrl && !hasOwnKey(body)) throw badRequest('a base URL other than the stored one needs its own apiKey', 'body.apiKey');
     return { channel, stored: !movedUrl && !hasOwnKey(body) };
   };
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { badRequest, isMasked, maskKey } from '../../kernel/index.ts';
-import { channelDefaults, normaliseBaseUrl, type AdapterType, type ApiKeyEntry, type Channel } from '../../lib/llm/index.ts';
+import { channelDefaults, normaliseBaseUrl, SECRET_HEADER, type AdapterType, type ApiKeyEntry, type Channel } from '../../lib/llm/index.ts';
 
 export type ChannelInput = Partial<Omit<Channel, 'apiKeys'>> & { apiKeys?: Array<string | Partial<ApiKeyEntry>> };
 
@@ -19,8 +19,6 @@ const UPDATABLE = [
 const MERGED = new Set(['advanced', 'overrides', 'timeout', 'retry', 'quota', 'endpoints', 'auth', 'imageConfig']);
 /** Changing these invalidates the cached models list and the health status. */
 const CONNECTION_FIELDS = ['adapterType', 'baseUrl', 'baseUrls', 'apiKey', 'apiKeys', 'customHeaders', 'auth', 'endpoints', 'chatPath', 'modelsPath'];
-/** Custom header names whose values are secrets, masked like keys. */
-const SECRET_HEADER = /auth|key|token|secret|cookie/i;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -122,9 +120,33 @@ export function applyInput(input: ChannelInput, existing: Channel | undefined, n
     next.modelsFetchedAt = null;
   }
   if (input.enabled !== undefined) next.status = input.enabled ? (next.status === 'disabled' ? 'idle' : next.status) : 'disabled';
+  if (existing) requireSecretsForNewUrl(input, existing, next);
   next.id = base.id;
   next.updatedAt = now;
   return next;
+}
+
+/**
+ * A stored key goes only to the base URLs it was stored with (KERNEL.md §10.16): when `next` reaches a
+ * URL that `stored` did not, each key and secret header it would send there must be in `input` in
+ * full. Otherwise 400 naming the first one that was kept (masked or left out) rather than given.
+ */
+function requireSecretsForNewUrl(input: ChannelInput, stored: Channel, next: Channel): void {
+  const before = new Set([stored.baseUrl, ...stored.baseUrls]);
+  const newUrl = [next.baseUrl, ...next.baseUrls].find((url) => !before.has(url));
+  if (newUrl === undefined) return;
+  const given = new Set(
+    [input.apiKey, ...(input.apiKeys ?? []).map((k) => (typeof k === 'string' ? k : k.key))].filter((k): k is string => !!k && !isMasked(k)),
+  );
+  const refuse = (path: string) =>
+    badRequest(`${newUrl} is a new base URL for this channel: send its keys again in full (a stored key is only sent to the base URL it was stored for)`, path);
+  if (next.apiKey && !given.has(next.apiKey)) throw refuse('body.apiKey');
+  next.apiKeys.forEach((k, i) => {
+    if (k.key && !given.has(k.key)) throw refuse(`body.apiKeys.${i}`);
+  });
+  for (const [name, value] of Object.entries(next.customHeaders ?? {})) {
+    if (SECRET_HEADER.test(name) && value && input.customHeaders?.[name] !== value) throw refuse(`body.customHeaders.${name}`);
+  }
 }
 
 /** The channel as every response shows it: keys and secret-looking headers masked. */
