@@ -1,11 +1,14 @@
 /**
  * `POST /:groupId/models/fetch`: the model list of the group's own upstream, through the chat path's
  * adapters. A masked key is resolved only against the stored channel it belongs to and only for
- * that channel's stored base URL (KERNEL.md §10.16): another URL needs the real key.
+ * that channel's stored base URL (KERNEL.md §10.16): another URL needs the real key. The URL is a
+ * group admin's choice, so it gets the fetch tools' address policy: no loopback, private or
+ * metadata address unless the master allows it (`builtinTools.fetch`).
  */
 import { HttpError, isMasked } from '../../kernel/index.ts';
 import { UpstreamError, adapterFor, normaliseBaseUrl, type AdapterType } from '../../lib/llm/index.ts';
 import type { Settings } from '../../lib/group-settings/index.ts';
+import type { NetworkPolicy } from '../../lib/net/index.ts';
 
 export interface FetchModelsBody {
   adapterType?: AdapterType;
@@ -31,8 +34,8 @@ function resolveKey(body: FetchModelsBody, channel: Settings, adapterType: Adapt
   return match.apiKey!;
 }
 
-/** Sorted model ids of the upstream. */
-export async function fetchModels(body: FetchModelsBody, channel: Settings, signal?: AbortSignal): Promise<string[]> {
+/** Sorted model ids of the upstream; 403 URL_NOT_ALLOWED for an address `network` refuses. */
+export async function fetchModels(body: FetchModelsBody, channel: Settings, network: NetworkPolicy, signal?: AbortSignal): Promise<string[]> {
   const adapterType = body.adapterType ?? 'openai';
   const apiKey = resolveKey(body, channel, adapterType);
   try {
@@ -42,6 +45,7 @@ export async function fetchModels(body: FetchModelsBody, channel: Settings, sign
       modelsPath: body.modelsPath || undefined,
       timeout: { connect: 10_000, read: 15_000 },
       signal,
+      network,
     });
     return [...new Set(models)].sort();
   } catch (err) {

@@ -1,6 +1,8 @@
 /** The settings routes under `/api/group-admin`: the whole page, its effective values and its parts. */
 import { isMasked, maskKey as mask, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { DEFAULT_SETTINGS, GROUP_ID_PATTERN, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
+import { readToolSettings } from '../../lib/tool-state/settings.ts';
+import { requireKeysForNewUrl } from './channel-keys.ts';
 import { groupRoute } from './guard.ts';
 import { fetchModels, type FetchModelsBody } from './models.ts';
 import {
@@ -90,7 +92,11 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
     const patch = { ...body(c) };
     refuseMasterOnly(c.state.user, { independentChannel: patch });
     if (!patch.apiKey || isMasked(patch.apiKey)) delete patch.apiKey;
-    await groups.change(c.params.groupId, (s) => deepMerge(s, { independentChannel: patch }));
+    await groups.change(c.params.groupId, (s) => {
+      const next = deepMerge(s, { independentChannel: patch });
+      requireKeysForNewUrl(s.independentChannel as Settings | undefined, next.independentChannel as Settings, patch, 'body');
+      return next;
+    });
     c.body = await channelView(c);
   });
 
@@ -104,7 +110,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
     const abort = new AbortController();
     c.res.once('close', () => c.res.writableEnded || abort.abort());
     const channel = (await merged(c.params.groupId)).independentChannel as Settings;
-    c.body = await fetchModels(body(c) as unknown as FetchModelsBody, channel, abort.signal);
+    c.body = await fetchModels(body(c) as unknown as FetchModelsBody, channel, readToolSettings(ctx.config).fetch, abort.signal);
   });
 
   const usageLimitView = async (groupId: string) => {

@@ -16,6 +16,7 @@ import {
   setPath,
   type Settings,
 } from '../../lib/group-settings/index.ts';
+import { requireKeysForNewUrl } from './channel-keys.ts';
 import { HELPER_KEYS } from './schemas.ts';
 
 type Channel = { id: string; apiKey?: string; [key: string]: unknown };
@@ -100,7 +101,11 @@ export function createGroupService(store: Store, config: ConfigService) {
     /** Deep-merges a partial settings object (as sent by a client) into the stored one. */
     async patch(groupId: string, body: Settings, user: AuthUser | undefined): Promise<Settings> {
       refuseMasterOnly(user, body);
-      await change(groupId, (stored) => deepMerge(stored, toPatch(body, stored)));
+      await change(groupId, (stored) => {
+        const next = deepMerge(stored, toPatch(body, stored));
+        requireKeysForNewUrl(stored.independentChannel as Settings | undefined, next.independentChannel as Settings | undefined, body.independentChannel as Settings | undefined, 'body.independentChannel');
+        return next;
+      });
       return this.view(groupId, user);
     },
 

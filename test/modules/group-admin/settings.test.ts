@@ -14,6 +14,8 @@ const GLOBAL = {
   presets: { defaultId: 'global-preset' },
   trigger: { prefixes: ['!g'], group: { at: false } },
   context: { maxMessages: 33 },
+  // The test upstreams listen on loopback, which a group admin's base URL may reach only when the master allows it.
+  builtinTools: { fetch: { allowedHosts: ['127.0.0.1'] } },
 };
 
 describe('group-admin: per-group settings', () => {
