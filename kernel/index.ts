@@ -2,7 +2,7 @@
 import type { ModuleDefinition } from './types.ts';
 
 export { HttpError, notFound, badRequest } from './errors.ts';
-export { isMasked, maskKey } from './mask.ts';
+export { isMasked, looksSecret, maskKey, maskUrl, unmaskKey, unmaskUrl } from './mask.ts';
 export { plainDataProblem } from './plain-data.ts';
 export { holdEventStream } from './sse.ts';
 export type * from './types.ts';

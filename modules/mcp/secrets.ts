@@ -1,11 +1,12 @@
 /**
  * Masking of what a server config may hide secrets in — env values, header values, secret-looking
- * arguments and URL credentials — and the reverse for updates: a masked value sent back means
+ * arguments and the URL (its credentials and tokens, masked by the kernel's maskUrl, as the
+ * configuration's URLs are) — and the reverse for updates: a masked value sent back means
  * "unchanged" (KERNEL.md §10.14), so the panel can save a config it only ever saw masked.
  */
+import { badRequest, looksSecret, maskUrl, unmaskUrl } from '../../kernel/index.ts';
 import type { ServerConfig } from './server-config.ts';
 
-const SECRET_NAME = /key|token|secret|passw|pwd|auth|credential|session|cookie|bearer/i;
 const TOKEN_SHAPED = /^(sk-|sk_|pk_|rk_|ghp_|gho_|ghs_|github_pat_|glpat-|xox[abpr]-|AKIA|AIza|hf_|Bearer\s)/;
 
 /** `sk-****abcd` for long values; short ones reveal nothing. */
@@ -21,33 +22,11 @@ function maskMap(map: Record<string, string>): Record<string, string> {
 function maskArgs(args: string[]): string[] {
   return args.map((arg, i) => {
     const assignment = /^(-{0,2}[A-Za-z0-9_.-]+)=(.+)$/s.exec(arg);
-    if (assignment && SECRET_NAME.test(assignment[1])) return `${assignment[1]}=${maskValue(assignment[2])}`;
+    if (assignment && looksSecret(assignment[1])) return `${assignment[1]}=${maskValue(assignment[2])}`;
     const previous = args[i - 1];
-    if (previous !== undefined && /^--?[A-Za-z0-9_.-]+$/.test(previous) && SECRET_NAME.test(previous)) return maskValue(arg);
+    if (previous !== undefined && /^--?[A-Za-z0-9_.-]+$/.test(previous) && looksSecret(previous)) return maskValue(arg);
     return TOKEN_SHAPED.test(arg) ? maskValue(arg) : arg;
   });
-}
-
-/** Hides a password in the user info and secret-named query parameters. */
-function maskUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return raw;
-  }
-  let changed = false;
-  if (url.password) {
-    url.password = '****';
-    changed = true;
-  }
-  for (const [name, value] of [...url.searchParams]) {
-    if (SECRET_NAME.test(name)) {
-      url.searchParams.set(name, maskValue(value));
-      changed = true;
-    }
-  }
-  return changed ? url.toString() : raw;
 }
 
 /** The config as a response may show it. */
@@ -69,7 +48,11 @@ export function restoreMasked(incoming: ServerConfig, stored: ServerConfig): Ser
     const masked = maskArgs(stored.args);
     out.args = out.args.map((arg, i) => (masked[i] !== undefined && arg === masked[i] ? stored.args![i] : arg));
   }
-  if (out.url && stored.url && out.url === maskUrl(stored.url)) out.url = stored.url;
+  if (out.url) {
+    const url = unmaskUrl(out.url, stored.url);
+    if (url === undefined) throw badRequest('holds a masked part that is not the mask of the stored URL (or names another host); send the URL in full', 'url');
+    out.url = url;
+  }
   return out;
 }
 

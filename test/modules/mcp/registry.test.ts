@@ -106,6 +106,29 @@ describe('mcp module: registry management and bad input', function () {
       expect(after.env).to.deep.equal({ NEW_SECRET: 'n3w-value' });
     });
 
+    it('masks a URL with a token in its path, its query or its user info, and keeps it when written back masked', async () => {
+      const url = 'https://bob:pa55-w0rd@mcp.example.com/sse/AbCd1234EfGh5678IjKl?api_key=k3y-0123456789abcdef&mode=fast';
+      const secrets = ['pa55-w0rd', 'AbCd1234EfGh5678IjKl', 'k3y-0123456789abcdef'];
+      expect((await s.request('POST', '/api/mcp/servers', { body: { name: 'tokened', type: 'sse', url, enabled: false } })).status).to.equal(201);
+      const [one, all] = await Promise.all([s.request('GET', '/api/mcp/servers/tokened'), s.request('GET', '/api/mcp/servers')]);
+      expect(one.body.data.config.url).to.equal('https://bob:****@mcp.example.com/sse/AbC****IjKl?api_key=k3y-****cdef&mode=fast');
+      for (const answer of [one, all]) for (const secret of secrets) expect(answer.text).to.not.include(secret);
+
+      // The panel's way: the shown config sent back with another query value.
+      const shown = one.body.data.config;
+      const put = await s.request('PUT', '/api/mcp/servers/tokened', { body: { config: { ...shown, url: shown.url.replace('fast', 'slow') } } });
+      expect(put.status, put.text).to.equal(200);
+      expect((await stored()).tokened.url).to.equal(url.replace('fast', 'slow'));
+      for (const secret of secrets) expect(put.text).to.not.include(secret);
+
+      // The stored credentials never go to another host, and a mask of something else is no value.
+      for (const bad of [shown.url.replace('mcp.example.com', 'evil.example'), shown.url.replace('AbC****IjKl', 'XyZ****IjKl')]) {
+        expect400(await s.request('PUT', '/api/mcp/servers/tokened', { body: { config: { ...shown, url: bad } } }), 'url');
+      }
+      expect((await stored()).tokened.url).to.equal(url.replace('fast', 'slow'));
+      expect((await s.request('DELETE', '/api/mcp/servers/tokened')).status).to.equal(200);
+    });
+
     it('validates the new config', async () => {
       expect400(await s.request('PUT', '/api/mcp/servers/later', { body: { config: { type: 'stdio' } } }), 'body.config.command');
       expect400(await s.request('PUT', '/api/mcp/servers/later', { body: { config: [] } }));
