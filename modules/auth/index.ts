@@ -4,7 +4,7 @@
  */
 import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { LoginGrant, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
-import { LOGIN_PAGE } from './login-page.ts';
+import { LOGIN_PAGE, LOGIN_PAGE_HEADERS } from './login-page.ts';
 import { loginBody, loginLinkBody, permanentBody } from './schemas.ts';
 
 function setCookie(c: RequestContext, grant: LoginGrant): void {
@@ -37,6 +37,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
   router.get('/login', ctx.validate({ summary: 'Login page that exchanges a login link token (never consumed by a GET)' }), (c) => {
     c.type = 'html';
     c.set('Cache-Control', 'no-store');
+    c.set(LOGIN_PAGE_HEADERS);
     c.body = LOGIN_PAGE;
   });
 

@@ -4,6 +4,8 @@
  * goes to the panel. URLs are relative so the page works behind a reverse proxy under a sub-path.
  * It speaks English and Simplified Chinese like the panel (same remembered choice).
  */
+import { pageHeaders } from '../../lib/page-headers.ts';
+
 export const LOGIN_PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -97,3 +99,6 @@ export const LOGIN_PAGE = `<!doctype html>
 </body>
 </html>
 `;
+
+/** Its Content-Security-Policy (the inline script and style by hash), framing refusal and nosniff. */
+export const LOGIN_PAGE_HEADERS = pageHeaders(LOGIN_PAGE);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pageHeaders } from '../../lib/page-headers.ts';
 
 export interface Asset {
   /** URL path, absolute (the module's prefix is `/`). */
@@ -16,6 +17,8 @@ export interface Asset {
   etag: string;
   cacheControl: string;
   summary: string;
+  /** Headers of its own: the page's Content-Security-Policy and framing refusal. */
+  headers?: Record<string, string>;
 }
 
 const TYPES: Record<string, string> = {
@@ -96,6 +99,6 @@ export function loadAssets(moduleDir: string): Asset[] {
     .map((href) => `<link rel="modulepreload" href="${href}">`)
     .join('\n');
   const html = readFileSync(path.join(webDir, 'index.html'), 'utf8').replace('<!--importmap-->', `<script type="importmap">${importMap}</script>\n${preload}`);
-  const page = asset('/', 'index.html', Buffer.from(html), REVALIDATE, 'Web panel');
+  const page = { ...asset('/', 'index.html', Buffer.from(html), REVALIDATE, 'Web panel'), headers: pageHeaders(html) };
   return [page, ...own, ...vendor.assets];
 }

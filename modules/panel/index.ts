@@ -12,6 +12,7 @@ function serve(asset: Asset) {
     c.set('Cache-Control', asset.cacheControl);
     c.set('X-Content-Type-Options', 'nosniff');
     c.set('Referrer-Policy', 'no-referrer');
+    if (asset.headers) c.set(asset.headers);
     c.etag = asset.etag;
     c.type = asset.type;
     // Koa only compares validators on a 2xx status, and a response starts as 404.
