@@ -79,7 +79,7 @@ export interface KernelEvent {
 
 export interface EventBus {
   publish(type: string, payload?: Record<string, unknown>): void;
-  /** Returns the unsubscribe function; module subscriptions are also released on unload. */
+  /** Returns the unsubscribe function; a module's are also released when its version is replaced or unloaded. */
   subscribe(listener: (event: KernelEvent) => void): () => void;
 }
 
@@ -230,7 +230,7 @@ export interface ModuleContext {
   validate(spec: RouteSpec): Middleware;
   /** Compiles a schema once; the returned function throws VALIDATION_ERROR with `details`. */
   compile<T = unknown>(schema: JSONSchema, where?: string): (data: unknown) => T;
-  /** Opens an SSE stream on this request; it is closed when the module unloads. */
+  /** Opens an SSE stream on this request; it is closed when this version is replaced (the client reconnects) or unloaded. */
   sse(c: RequestContext): SseStream;
   setTimeout(fn: () => void, ms: number): NodeJS.Timeout;
   setInterval(fn: () => void, ms: number): NodeJS.Timeout;

@@ -1,6 +1,10 @@
 /**
- * The `ctx` a module version receives. Everything registered through it is recorded and released,
- * last first, each step with a timeout, when the version is unloaded (KERNEL.md §6, ownership rule).
+ * The `ctx` a module version receives. Everything registered through it is recorded and released
+ * (KERNEL.md §6, ownership rule) in two steps. What makes the version hear something (event and
+ * config listeners, and the event streams its clients listen to) goes the moment the version is
+ * replaced or unloaded: from then on only the new version hears, so nothing is handled twice. What
+ * its in-flight requests may still need (timers, tools, onDispose callbacks) goes when it is disposed
+ * after they finish, last first, each step with a timeout.
  */
 import type { Context } from 'koa';
 import { createLogger, type LogLevel } from '../log.ts';
@@ -24,6 +28,8 @@ export interface KernelServices {
 
 export interface ContextHandle {
   ctx: ModuleContext;
+  /** Releases the listeners and event streams registered through `ctx`, at once; safe to call twice. */
+  release(): void;
   /** Releases everything registered through `ctx`; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -53,14 +59,21 @@ export function createModuleContext(
   services: KernelServices,
 ): ContextHandle {
   // A Set, so that what a module releases itself (a fired timer, a closed stream) leaves it again.
-  const disposers = new Set<{ what: string; fn: () => unknown }>();
+  const disposers = new Set<{ what: string; fn: () => unknown; listener: boolean }>();
+  let released = false;
   let disposed = false;
   const log = createLogger(`module:${module.name}`, services.logLevel);
   const validator = createValidator();
-  /** Records `fn` to run at unload; returns `fn` wrapped so that calling it early also forgets it. */
-  const track = <F extends () => unknown>(what: string, fn: F): (() => void) => {
-    const entry = { what, fn };
-    if (disposed) void Promise.resolve().then(fn);
+  /**
+   * Records `fn` to run at unload (a `listener`'s already when the version is replaced); returns `fn`
+   * wrapped so that calling it early also forgets it.
+   */
+  const track = <F extends () => unknown>(what: string, fn: F, listener = false): (() => void) => {
+    const entry = { what, fn, listener };
+    // Registered late, by a request still running on a replaced version: a listener goes at once, so
+    // that no event reaches it; anything else just after.
+    if (listener && released) fn();
+    else if (disposed) void Promise.resolve().then(fn);
     else disposers.add(entry);
     return () => {
       disposers.delete(entry);
@@ -77,9 +90,9 @@ export function createModuleContext(
     auth: services.auth,
     runtime: services.runtime,
     log,
-    // The whole service, with `onChange` tracked so that listeners are released on unload.
+    // The whole service, with `onChange` tracked so that its listeners go with the version's others.
     config: Object.assign(Object.create(services.config) as ModuleConfig, {
-      onChange: (listener: (paths: string[]) => void) => track('config listener', services.config.onChange(listener)),
+      onChange: (listener: (paths: string[]) => void) => track('config listener', services.config.onChange(listener), true),
       close: undefined,
     }),
     events: {
@@ -93,7 +106,7 @@ export function createModuleContext(
             log.error(`event listener failed on "${event.type}": ${(err as Error)?.stack ?? String(err)}`);
           }
         };
-        return track('event listener', services.events.subscribe(guarded));
+        return track('event listener', services.events.subscribe(guarded), true);
       },
     },
     tools: services.tools.forOwner(module.name, (release) => track('tool', release)),
@@ -101,7 +114,9 @@ export function createModuleContext(
     compile: (schema, where) => validator.compile(schema, where),
     sse(c: Context) {
       const stream = openSse(c);
-      const release = track('SSE stream', () => stream.close());
+      // A stream exists to hear events: it ends with the version's listeners, and the client's
+      // EventSource reconnects to the new version instead of staying silent for the drain.
+      const release = track('SSE stream', () => stream.close(), true);
       stream.onClose(release);
       return stream;
     },
@@ -125,8 +140,23 @@ export function createModuleContext(
 
   return {
     ctx,
+    release() {
+      if (released) return;
+      released = true;
+      // Synchronous, last first: an event published right after must not reach any of them.
+      for (const entry of [...disposers].reverse()) {
+        if (!entry.listener) continue;
+        disposers.delete(entry);
+        try {
+          entry.fn();
+        } catch (err) {
+          log.error(`module "${module.name}": releasing ${entry.what} failed: ${(err as Error)?.stack ?? err}`);
+        }
+      }
+    },
     async dispose() {
       if (disposed) return;
+      released = true;
       disposed = true;
       const all = [...disposers].reverse();
       disposers.clear();

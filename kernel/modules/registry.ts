@@ -1,7 +1,8 @@
 /**
  * The table of module versions the dispatcher routes through. Loads, reloads and unloads run one at
  * a time per module (a change during a build sets a "run again" flag), build the new version on the
- * side, and swap it in with one assignment. The old version finishes its in-flight requests and is
+ * side, and swap it in with one assignment. The old version stops hearing events at once (after the
+ * `module-loaded`/`module-unloaded` that announces it), finishes its in-flight requests and is
  * disposed afterwards; a failed build leaves the old version serving.
  */
 import type { KernelServices } from './context.ts';
@@ -276,8 +277,10 @@ export class ModuleTable {
     void this.retire(old);
   }
 
-  /** Waits for the old version's in-flight requests (streams included), then disposes it. */
+  /** Releases the old version's listeners now, waits for its in-flight requests, then disposes it. */
   private async retire(old: ModuleVersion): Promise<void> {
+    // Not after the drain: an event heard by both versions would be handled twice (a tool call logged twice).
+    old.release();
     if (old.inflight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);

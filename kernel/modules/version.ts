@@ -31,6 +31,8 @@ export interface ModuleVersion {
   inflight: number;
   /** Resolves when `inflight` drops to zero. */
   idle?: () => void;
+  /** Stops the version hearing events and config changes and ends its event streams (when replaced). */
+  release(): void;
   dispose(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function buildVersion(
     module: bundle.module,
     ctx: handle.ctx,
     inflight: 0,
+    release: handle.release,
     dispose,
   };
 }
