@@ -95,7 +95,7 @@ export interface ConfigService {
 export interface ToolContext {
   userId?: string;
   groupId?: string;
-  /** Aborted when the caller goes away. */
+  /** Aborted when the caller goes away, or when the call runs past its time limit. */
   signal?: AbortSignal;
 }
 
@@ -111,6 +111,8 @@ export interface ToolDefinition {
   category: string;
   inputSchema: JSONSchema;
   dangerous?: boolean;
+  /** How long a call may run before it is answered 504 TOOL_TIMEOUT (default 30 s). */
+  timeoutMs?: number;
   handler(args: Record<string, unknown>, context: ToolContext): Promise<ToolResult | unknown> | ToolResult | unknown;
 }
 
