@@ -1,10 +1,12 @@
 /**
  * Runs a tool for an API caller: the tool must exist and be available under the `builtinTools`
  * switches; its arguments are checked by the registry; a tool that throws is an error result for this
- * request, never a crash. Every call that reached the registry is announced as `tool-executed`, which the
- * tools module records in its call log and skills' SSE forwards.
+ * request, never a crash; the registry bounds its time (504 TOOL_TIMEOUT). Every call that reached the
+ * registry is announced as `tool-executed`, which the tools module records in its call log (with
+ * credentials redacted) and skills' SSE forwards (a summary).
  */
 import { HttpError, type AuthUser, type ModuleContext, type RequestContext, type ToolResult } from '../../kernel/index.ts';
+import { redactText } from './redact.ts';
 import { loadToolState } from './view.ts';
 
 export interface Execution {
@@ -68,7 +70,7 @@ export async function executeTool(
     announce(null, message);
     // A tool's own HttpError (a blocked address, a timeout) keeps its status; anything else is the tool failing.
     if (err instanceof HttpError) throw err;
-    ctx.log.warn(`tool "${name}" failed`, { error: message });
+    ctx.log.warn(`tool "${name}" failed`, { error: redactText(message) });
     throw new HttpError(500, 'EXECUTION_ERROR', `Tool "${name}" failed: ${message}`);
   }
   const event = announce(result, null);

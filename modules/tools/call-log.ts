@@ -1,10 +1,13 @@
 /**
  * The tool call log: every `tool-executed` event on the bus (from any module) becomes one record
  * in the store (folder `tool-logs`), bounded to the last 1,000. Arguments and results are cut to a
- * preview and records are kept in chunks, so a write's cost depends on neither.
+ * preview and records are kept in chunks, so a write's cost depends on neither. Credentials in a
+ * record are masked (lib/tool-state/redact.ts) and the files are mode 0600.
  */
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import type { KernelEvent, ModuleContext } from '../../kernel/index.ts';
+import { redact, redactText } from '../../lib/tool-state/redact.ts';
 
 export const MAX_ENTRIES = 1000;
 const PREVIEW_CHARS = 2048;
@@ -34,9 +37,10 @@ export interface CallLogQuery {
   source?: string;
 }
 
+/** The whole value when its JSON is short, else the start of that JSON; credentials masked either way. */
 function preview(value: unknown): unknown {
   const text = JSON.stringify(value ?? null);
-  return text.length <= PREVIEW_CHARS ? value ?? null : { truncated: true, preview: text.slice(0, PREVIEW_CHARS) };
+  return text.length <= PREVIEW_CHARS ? redact(value ?? null) : { truncated: true, preview: redactText(text.slice(0, PREVIEW_CHARS)) };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -50,7 +54,7 @@ function toEntry(event: KernelEvent): CallLogEntry {
     request: preview(event.args),
     response: preview(event.result),
     success: event.success === true,
-    error: str(event.error),
+    error: typeof event.error === 'string' ? redactText(event.error) : null,
     duration: typeof event.duration === 'number' ? event.duration : 0,
     userId: str(event.userId),
     groupId: str(event.groupId),
@@ -70,9 +74,22 @@ const CHUNK_NAME = /^\d{10}$/;
 export function createCallLog(ctx: ModuleContext) {
   // Records are appended to chunks of 100 (`tool-logs/<number>`), so one write never rewrites the whole log.
   const chunkName = (n: number) => `${DIR}/${String(n).padStart(10, '0')}`;
-  const chunk = (n: number) => ctx.store.collection<Chunk>(chunkName(n), { entries: [] });
+  const chunk = (n: number) => ctx.store.collection<Chunk>(chunkName(n), { entries: [] }, { secret: true });
   const listChunks = async () => (await ctx.store.list(DIR)).filter((n) => CHUNK_NAME.test(n)).map(Number).sort((a, b) => a - b);
-  const numbers = listChunks();
+  // A chunk that others can read was written by an older version, unredacted: it is rewritten once.
+  const tighten = async (n: number) => {
+    const file = chunk(n);
+    if (((await stat(file.file)).mode & 0o077) === 0) return;
+    await file.update((data) => {
+      data.entries = (Array.isArray(data.entries) ? data.entries : []).map((e) => ({
+        ...e, request: redact(e.request), response: redact(e.response), error: typeof e.error === 'string' ? redactText(e.error) : e.error,
+      }));
+    });
+  };
+  const numbers = listChunks().then(async (list) => {
+    for (const n of list) await tighten(n).catch((err) => ctx.log.warn(`could not tighten ${chunkName(n)}`, { error: (err as Error).message }));
+    return list;
+  });
   // The newest pending write: a read waits for it, so a call is in the log once its answer is sent.
   let pending: Promise<unknown> = numbers;
 
