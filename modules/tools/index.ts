@@ -3,6 +3,7 @@
  * serves tool management — listings, toggles, settings, dangerous tools, custom tools, JS tool files, calls and the call log.
  * Tool state lives in `builtinTools` of the configuration; changes are announced on the event bus.
  */
+import path from 'node:path';
 import { defineModule } from '../../kernel/index.ts';
 import { basicTools } from './builtin/basic.ts';
 import { utilsTools } from './builtin/utils.ts';
@@ -10,6 +11,7 @@ import { webTools } from './builtin/web.ts';
 import { createCallLog } from './call-log.ts';
 import { openCustomTools, type CustomTools } from './custom/custom-tools.ts';
 import { openJsTools, type JsTools } from './custom/js-tools.ts';
+import { createToolRunner } from './custom/runner.ts';
 import { callRoutes } from './routes/calls.ts';
 import { customRoutes } from './routes/custom.ts';
 import { docAliasRoutes } from './routes/doc-aliases.ts';
@@ -24,8 +26,11 @@ export default defineModule({
   name: 'tools',
   async setup(ctx) {
     for (const tool of [...basicTools, ...utilsTools, ...webTools(ctx.config)]) ctx.tools.register(tool);
-    custom = await openCustomTools(ctx);
-    js = await openJsTools(ctx);
+    // Custom and JS tools run in worker threads, which end with this module version.
+    const runner = createToolRunner(path.join(ctx.dir, 'index.ts'));
+    ctx.onDispose(() => runner.close());
+    custom = await openCustomTools(ctx, runner);
+    js = await openJsTools(ctx, runner);
   },
   routes(router, ctx) {
     stateRoutes(router, ctx);

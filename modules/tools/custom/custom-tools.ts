@@ -4,6 +4,7 @@
  * `custom` for as long as this module version is loaded.
  */
 import { HttpError, badRequest, notFound, type ModuleContext } from '../../../kernel/index.ts';
+import type { ToolRunner } from './runner.ts';
 import { compileHandler } from './sandbox.ts';
 
 export interface CustomToolDefinition {
@@ -20,7 +21,7 @@ export type CustomToolInput = Partial<Pick<CustomToolDefinition, 'description' |
 
 const EMPTY_SCHEMA = { type: 'object', properties: {} };
 
-export async function openCustomTools(ctx: ModuleContext) {
+export async function openCustomTools(ctx: ModuleContext, runner: ToolRunner) {
   const collection = ctx.store.collection<{ tools: Record<string, CustomToolDefinition> }>('custom-tools', { tools: {} });
   /** The stored definition named `name`: an own key only (`toString` is not a stored tool). */
   const stored = (tools: Record<string, CustomToolDefinition> | undefined, name: string) => (tools && Object.hasOwn(tools, name) ? tools[name] : undefined);
@@ -30,7 +31,7 @@ export async function openCustomTools(ctx: ModuleContext) {
   const register = (def: CustomToolDefinition) => {
     let handler;
     try {
-      handler = compileHandler(def.name, def.handler);
+      handler = compileHandler(runner, def.name, def.handler);
     } catch (err) {
       throw badRequest(`handler does not compile: ${(err as Error).message}`, 'body.handler');
     }
@@ -41,7 +42,7 @@ export async function openCustomTools(ctx: ModuleContext) {
         description: def.description,
         category: 'custom',
         inputSchema: def.parameters,
-        handler: (args, context) => handler(args, { userId: context.userId, groupId: context.groupId }),
+        handler: (args, context) => handler(args, { userId: context.userId, groupId: context.groupId }, context.signal),
       }));
     } catch (err) {
       if (previous) releases.set(def.name, previous);

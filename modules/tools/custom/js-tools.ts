@@ -1,18 +1,22 @@
 /**
  * JS tool files (API.md §7.3): ES modules whose default export is `{name?, description, inputSchema,
- * run(args, context)}`, kept as store collections `js-tools/<name>` and registered under category
- * `js`. A file is trusted code, like a module the bot owner drops into `modules/`: it runs with the
- * server's rights. Only the master reaches these routes, and the master can already run commands.
+ * timeoutMs?, run(args, context)}`, kept as store collections `js-tools/<name>` and registered under
+ * category `js`. A file is trusted code, like a module the bot owner drops into `modules/`: it may
+ * `require` what it likes. It runs in a tool worker (runner.ts), so that a loop or a leak in it stops
+ * at its limits instead of stopping the server. Only the master reaches these routes, and the master
+ * can already run commands.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { HttpError, badRequest, notFound, type ModuleContext, type ToolDefinition } from '../../../kernel/index.ts';
+import type { ToolRunner } from './runner.ts';
 
 export const FILE_NAME = '^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}(\\.js)?$';
 const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 const DIR = 'js-tools';
+/** How long a file's top-level code may run when it is loaded. */
+const LOAD_LIMIT_MS = 5000;
+/** The longest `timeoutMs` a file may declare (ten minutes). */
+const MAX_TIMEOUT_MS = 600_000;
 
 interface StoredFile {
   source: string;
@@ -36,36 +40,50 @@ const template = (name: string) => `export default {
 };
 `;
 
-/** Compiles and runs the file once to read its default export; throws a 400 naming what is wrong. */
-async function evaluate(name: string, source: string, requireFrom: string): Promise<Omit<ToolDefinition, 'category'>> {
+/** What a file's default export declares, as the worker reads it (worker.ts `describe`). */
+interface Declared {
+  name?: unknown;
+  description?: unknown;
+  inputSchema?: unknown;
+  timeoutMs?: unknown;
+  runs: boolean;
+}
+
+/**
+ * Compiles the file and runs it once in a tool worker to read its default export; throws a 400 naming
+ * what is wrong. Its calls run in a worker too, stopped at the tool's time limit.
+ */
+async function evaluate(runner: ToolRunner, name: string, source: string): Promise<Omit<ToolDefinition, 'category'>> {
   let code: string;
   try {
     ({ code } = await esbuild.transform(source, { format: 'cjs', loader: 'js', target: 'node20', sourcefile: `${name}.js` }));
   } catch (err) {
     throw badRequest(`source does not compile: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`, 'body.source');
   }
-  const module = { exports: {} as Record<string, unknown> };
+  let def: Declared;
   try {
-    const fn = vm.compileFunction(code, ['exports', 'require', 'module'], { filename: `${DIR}/${name}.js` });
-    fn(module.exports, createRequire(requireFrom), module);
+    def = (await runner.run({ kind: 'describe', file: name, code }, { what: `${name}.js`, limitMs: LOAD_LIMIT_MS })) as Declared;
   } catch (err) {
     throw badRequest(`source fails when loaded: ${(err as Error).message}`, 'body.source');
   }
-  const def = (module.exports.default ?? module.exports) as Record<string, unknown>;
   const toolName = def.name ?? name;
   if (typeof toolName !== 'string' || !TOOL_NAME.test(toolName)) throw badRequest('the default export needs a name of letters, digits, "_" and "-"', 'body.source');
-  if (typeof def.run !== 'function') throw badRequest('the default export needs a run(args, context) function', 'body.source');
-  const run = def.run as ToolDefinition['handler'];
+  if (!def.runs) throw badRequest('the default export needs a run(args, context) function', 'body.source');
+  const { timeoutMs } = def;
+  if (timeoutMs != null && !(Number.isInteger(timeoutMs) && (timeoutMs as number) > 0 && (timeoutMs as number) <= MAX_TIMEOUT_MS)) {
+    throw badRequest(`timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, 'body.source');
+  }
   return {
     name: toolName,
     description: typeof def.description === 'string' ? def.description : '',
     inputSchema: def.inputSchema && typeof def.inputSchema === 'object' ? (def.inputSchema as Record<string, unknown>) : { type: 'object' },
-    handler: (args, context) => run.call(def, args, context),
+    ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+    handler: (args, context) =>
+      runner.run({ kind: 'module', file: name, code, args, context: { userId: context.userId, groupId: context.groupId } }, { what: `JS tool "${toolName}"`, signal: context.signal }),
   };
 }
 
-export async function openJsTools(ctx: ModuleContext) {
-  const requireFrom = path.join(ctx.dir, 'index.ts');
+export async function openJsTools(ctx: ModuleContext, runner: ToolRunner) {
   const loaded = new Map<string, Loaded>();
   const collection = (name: string) => ctx.store.collection<StoredFile | Record<string, never>>(`${DIR}/${name}`, {});
   const stored = async (name: string): Promise<StoredFile | undefined> => {
@@ -76,7 +94,7 @@ export async function openJsTools(ctx: ModuleContext) {
 
   /** Loads and registers a file's tool, replacing what the same file registered before. */
   const install = async (name: string, source: string) => {
-    const def = await evaluate(name, source, requireFrom);
+    const def = await evaluate(runner, name, source);
     const previous = loaded.get(name);
     const otherFile = [...loaded].some(([file, entry]) => file !== name && entry.toolName === def.name);
     // A JS tool of this module's previous version (a hot reload) is replaced; any other tool is a conflict.

@@ -71,6 +71,8 @@ describe('JS tool files (/api/tools/js)', () => {
       ['throw new Error("at load")', 400],
       ['export default { name: "x1" }', 400],
       ['export default { name: "bad name", run() {} }', 400],
+      ['export default { name: "x2", timeoutMs: 0, run() {} }', 400],
+      ['export default { name: "x3", timeoutMs: "soon", run() {} }', 400],
       ['export default { name: "calculate", run() {} }', 409],
       ['export default { name: "echo_tool", run() {} }', 409],
       ['export default { name: "word_count", run() {} }', 409],
