@@ -202,7 +202,7 @@ export class ServerConnection {
   private registerTools(): void {
     this.releaseTools();
     const call = (tool: string, args: Record<string, unknown>, context: ToolContext) => this.callTool(tool, args, context.signal);
-    const { names, release } = registerTools(this.hooks.tools, this.name, this.tools, call, this.hooks.log);
+    const { names, release } = registerTools(this.hooks.tools, this.name, this.tools, call, this.hooks.log, this.config.timeout);
     this.registryNames = names;
     this.releaseTools = () => {
       release();

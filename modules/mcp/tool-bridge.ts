@@ -32,6 +32,8 @@ export function registerTools(
   tools: McpTool[],
   call: (tool: string, args: Record<string, unknown>, context: ToolContext) => Promise<unknown>,
   log: Logger,
+  /** The server's own request timeout: the kernel's default bound must not cut a longer one short. */
+  timeoutMs: number,
 ): { names: Map<string, string>; release: () => void } {
   const names = new Map<string, string>();
   const releases: Array<() => void> = [];
@@ -47,6 +49,7 @@ export function registerTools(
       description: tool.description ?? tool.title ?? '',
       category: `mcp:${server}`,
       inputSchema: cleanSchema(tool.inputSchema),
+      timeoutMs,
       handler: (args: Record<string, unknown>, context: ToolContext) => call(tool.name, args, context),
     };
     try {
