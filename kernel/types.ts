@@ -4,10 +4,9 @@
  */
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import type { JSONSchema } from './validate.ts';
-import type { KernelConfigService } from './config/service.ts';
 
-export type { JSONSchema };
+/** A JSON Schema (the draft 2020-12 subset that ajv understands). */
+export type JSONSchema = Record<string, unknown>;
 
 /** The Koa context as a module handler sees it (`c.state.user` is set on authenticated routes). */
 export type RequestContext = Context & { state: { user?: AuthUser } };
@@ -33,10 +32,31 @@ export interface ModuleDefinition {
   prefix?: string;
   /** Paths relative to the prefix that need no token, e.g. `['/health']`. */
   public?: string[];
+  /**
+   * The configuration sections this module owns, by name (`config.json`'s top-level keys). Checked
+   * when the version is built; from then on every write of them is validated against `schema`.
+   * Keep them in the module's `config.ts` (its default export) so that `npm run config` finds them
+   * with no server running.
+   */
+  config?: ConfigSections;
   setup?(ctx: ModuleContext): void | Promise<void>;
   routes?(router: ModuleRouter, ctx: ModuleContext): void;
   teardown?(): void | Promise<void>;
 }
+
+/** One configuration section a module declares. */
+export interface ConfigSection {
+  /**
+   * Checks every write of the section. Its `default`s fill in what the stored value leaves out;
+   * `"x-secret": true` marks a secret string (shown masked), `"x-secret": "url"` a URL whose
+   * credentials and tokens are.
+   */
+  schema: JSONSchema;
+  /** The section's defaults as a value (merged under the stored one), besides the schema's own `default`s. */
+  defaults?: unknown;
+}
+
+export type ConfigSections = Record<string, ConfigSection>;
 
 /** A collection: one JSON file under DATA_DIR, written atomically, one writer at a time. */
 export interface Collection<T> {
@@ -83,13 +103,75 @@ export interface EventBus {
   subscribe(listener: (event: KernelEvent) => void): () => void;
 }
 
+/**
+ * The configuration as a module sees it (`ctx.config`): values are read and changed, never the
+ * whole document replaced. A section whose owning module is not loaded reads as it is stored (no
+ * defaults), and cannot be changed.
+ */
 export interface ConfigService {
-  /** The whole configuration (defaults filled), or the value at a dotted path. */
+  /** The whole configuration (defaults filled, read-only), or the value at a dotted path. */
   get<T = unknown>(path?: string): T;
   /** Deep-merges a partial object, validates, persists; resolves with the changed dotted paths. */
   update(partial: Record<string, unknown>): Promise<string[]>;
   /** Called after every accepted change with the changed dotted paths. */
   onChange(listener: (paths: string[]) => void): () => void;
+}
+
+/** What `ctx.config` is. */
+export type ModuleConfig = ConfigService;
+
+/** A `{path, message}` detail of a validation failure (dotted configuration paths for the configuration). */
+export interface ValidationDetail {
+  path: string;
+  message: string;
+}
+
+/** What made a configuration version: the first start, an API write, an edit of the file, an import, a rollback, the offline CLI. */
+export type ConfigSource = 'initial' | 'api' | 'file' | 'import' | 'rollback' | 'cli';
+
+/** A kept configuration version, as the history lists it. */
+export interface ConfigVersionInfo {
+  version: number;
+  savedAt: string;
+  source: ConfigSource;
+  /** The dotted paths that changed from the version before. */
+  paths: string[];
+}
+
+/**
+ * The whole-document operations of the configuration — the schema, import, validation, history and
+ * rollback — for the module that serves the configuration API. The kernel gives them to the module
+ * named `config` only (`ctx.configAdmin`), so that no other module replaces or rolls back everything.
+ */
+export interface ConfigAdmin extends ConfigService {
+  /** The JSON Schema of the sections declared now (the kernel's and each loaded module's), with defaults. */
+  readonly schema: JSONSchema;
+  /** The sections declared now. */
+  readonly sections: readonly string[];
+  /** The number of the version in force. */
+  version(): number;
+  /** Replaces the whole configuration (an import): declared sections left out take their defaults, the others stay as stored. */
+  replace(config: unknown, source?: ConfigSource): Promise<string[]>;
+  /** Replaces one declared section; 404 SECTION_NOT_FOUND for any other. */
+  replaceSection(section: string, value: unknown): Promise<string[]>;
+  /** Removes the keys at these dotted paths (a key with a default takes it again). */
+  unset(paths: string[]): Promise<string[]>;
+  /** Checks a whole configuration without writing; `[]` when valid. */
+  validate(candidate: unknown): ValidationDetail[];
+  /** Re-reads config.json now; 400 INVALID_CONFIG (with details) when it is invalid, which changes nothing. */
+  reload(): Promise<string[]>;
+  /** The versions kept, newest (the one in force) first. */
+  history(): Promise<ConfigVersionInfo[]>;
+  /** The configuration of a kept version (secrets in clear), or undefined. */
+  at(version: number): Promise<Record<string, unknown> | undefined>;
+  /** Makes a kept version's configuration current again (as a new version); 404 VERSION_NOT_FOUND. */
+  rollback(version: number): Promise<string[]>;
+  /** A copy of the configuration in force (or of `config`) with its secret values masked, to show. */
+  masked(config?: Record<string, unknown>): Record<string, unknown>;
+  /** The configuration as YAML text, secret values masked. */
+  toYaml(): string;
+  /** Parses YAML or JSON text; 400 PARSE_ERROR with line and column. */
+  parseYaml(text: string): unknown;
 }
 
 export interface ToolContext {
@@ -211,8 +293,6 @@ export interface KernelRuntime {
   reloadModule(name: string): Promise<boolean>;
 }
 
-export type ModuleConfig = Omit<KernelConfigService, 'close'>;
-
 export interface ModuleContext {
   readonly name: string;
   readonly prefix: string;
@@ -221,8 +301,10 @@ export interface ModuleContext {
   /** `options` from plugins.json. */
   readonly options: Record<string, unknown>;
   readonly store: Store;
-  /** The configuration service: get/update/onChange, plus validation, history, rollback and YAML. */
+  /** The configuration: get, update, onChange. */
   readonly config: ModuleConfig;
+  /** The whole-document operations of the configuration: for the module named `config` only, else undefined. */
+  readonly configAdmin?: ConfigAdmin;
   readonly events: EventBus;
   readonly tools: ToolRegistry;
   readonly auth: AuthService;

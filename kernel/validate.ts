@@ -7,13 +7,10 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Middleware } from 'koa';
 import { HttpError } from './errors.ts';
-import type { RouteSpec } from './types.ts';
+import type { JSONSchema, RouteSpec, ValidationDetail } from './types.ts';
 
 // ajv-formats is CommonJS: its default import is the module object under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => void;
-
-/** A JSON Schema (draft 2020-12 subset that ajv understands). */
-export type JSONSchema = Record<string, unknown>;
 
 /**
  * `"x-secret": true` on a string in a schema marks it a secret, shown masked wherever it is shown
@@ -30,10 +27,8 @@ export const ROUTE_SPEC = Symbol('routeSpec');
 
 export type DocumentedMiddleware = Middleware & { [ROUTE_SPEC]?: RouteSpec };
 
-export type Detail = { path: string; message: string };
-
 /** Turns ajv errors into `{path, message}` details rooted at `where` (`body`, `query`, `params`, …). */
-export function toDetails(errors: ErrorObject[] | null | undefined, where: string): Detail[] {
+export function toDetails(errors: ErrorObject[] | null | undefined, where: string): ValidationDetail[] {
   return (errors ?? []).map((e) => {
     const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (e.keyword === 'required') segments.push(String(e.params.missingProperty));

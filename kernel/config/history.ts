@@ -3,22 +3,14 @@
  * (`config-history/<n>.json`), so that recording a version never rewrites the others and a
  * script's change can be rolled back, also after a restart.
  */
-import type { Store } from '../types.ts';
+import type { ConfigSource, ConfigVersionInfo, Store } from '../types.ts';
 import type { JsonObject } from './paths.ts';
 
 /** How many earlier versions are kept besides the current one. */
 export const HISTORY_LIMIT = 50;
 const FOLDER = 'config-history';
 
-/** What made a version: the first start, an API write, an edit of the file, an import, a rollback, the offline CLI. */
-export type ConfigSource = 'initial' | 'api' | 'file' | 'import' | 'rollback' | 'cli';
-
-export interface ConfigVersion {
-  version: number;
-  savedAt: string;
-  source: ConfigSource;
-  /** The dotted paths that changed from the version before. */
-  paths: string[];
+export interface ConfigVersion extends ConfigVersionInfo {
   config: JsonObject;
 }
 

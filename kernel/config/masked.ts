@@ -13,7 +13,8 @@
  * shifted never hands one item's secret to another: that is a 400 naming the path instead.
  */
 import { isMasked, looksSecret, maskKey, maskUrl, unmaskKey, unmaskUrl } from '../mask.ts';
-import { SECRET_MARK, type Detail, type JSONSchema, type SecretMark } from '../validate.ts';
+import type { JSONSchema, ValidationDetail } from '../types.ts';
+import { SECRET_MARK, type SecretMark } from '../validate.ts';
 import { isPlainObject, type Json, type JsonObject } from './paths.ts';
 
 /** The schema of one key (or, for a list, of its items), or undefined where the schema leaves it open. */
@@ -58,7 +59,7 @@ function storedItem(stored: unknown, item: Json, index: number): unknown {
   return stored[index];
 }
 
-function restore(value: Json, stored: unknown, schema: JSONSchema | undefined, name: string, path: string, errors: Detail[]): Json {
+function restore(value: Json, stored: unknown, schema: JSONSchema | undefined, name: string, path: string, errors: ValidationDetail[]): Json {
   if (typeof value === 'string') {
     const mark = markOf(schema, name);
     if (!mark || !isMasked(value)) return value;
@@ -77,8 +78,8 @@ function restore(value: Json, stored: unknown, schema: JSONSchema | undefined, n
  * `candidate` with every masked secret value put back to the stored one it stands for; `errors`
  * names each masked value that stands for nothing stored (a mask copied from elsewhere).
  */
-export function keepMaskedSecrets(candidate: unknown, stored: JsonObject, schema: JSONSchema): { value: unknown; errors: Detail[] } {
-  const errors: Detail[] = [];
+export function keepMaskedSecrets(candidate: unknown, stored: JsonObject, schema: JSONSchema): { value: unknown; errors: ValidationDetail[] } {
+  const errors: ValidationDetail[] = [];
   const value = restore(candidate as Json, stored, schema, '', '', errors);
   return { value, errors };
 }

@@ -1,24 +1,23 @@
 /**
- * The configuration service behind `ctx.config`: one JSON Schema checks every write and fills the
- * defaults, `DATA_DIR/config.json` holds it (through the store), every accepted change is a numbered
- * version in the history, and edits of the file by people or scripts are picked up while running.
+ * The configuration service behind `ctx.config`: the schemas of the sections declared (the kernel's
+ * own, each loaded module's) check every write and fill the defaults, `DATA_DIR/config.json` holds it
+ * (through the store), every accepted change is a numbered version in the history, and edits of the
+ * file by people or scripts are picked up while running. A section no loaded module declares is kept
+ * as it is stored: not checked, not given defaults, not changed (check.ts says how each write treats it).
  *
  * The file holds the whole configuration once the server has written it, so that a person editing
  * it sees every key. An edit is compared with what the server last wrote or accepted, by content:
  * the server's own writes therefore never count as edits, and a reload never writes, so no loop.
  */
 import { HttpError } from '../errors.ts';
-import type { ConfigService, EventBus, JSONSchema, Logger, Store } from '../types.ts';
-import type { Detail } from '../validate.ts';
-import { checkConfig, defaultConfig } from './check.ts';
-import { openHistory, type ConfigSource, type ConfigVersion } from './history.ts';
+import type { ConfigAdmin, ConfigSections, ConfigSource, EventBus, Logger, Store, ValidationDetail } from '../types.ts';
+import { NOT_LOADED, checkConfig, type Undeclared } from './check.ts';
+import { openHistory } from './history.ts';
 import { keepMaskedSecrets, maskSecrets } from './masked.ts';
-import { FORBIDDEN_MESSAGE, changedPaths, deepFreeze, deepMerge, expandDotted, findForbiddenKey, getAt, isPlainObject, pathProblem, unsetAt, type JsonObject } from './paths.ts';
-import { CONFIG_SCHEMA, SECTIONS } from './schema.ts';
+import { FORBIDDEN_MESSAGE, changedPaths, deepFreeze, deepMerge, expandDotted, findForbiddenKey, getAt, isPlainObject, pathProblem, unsetAt, type Json, type JsonObject } from './paths.ts';
+import { checkSection, compileSections, declaredSections, describe } from './sections.ts';
 import { watchFile, type FileWatch } from './watch.ts';
 import { parseYaml, toYaml } from './yaml.ts';
-
-export type { ConfigSource, ConfigVersion };
 
 export interface ConfigServiceDeps {
   store: Store;
@@ -28,50 +27,33 @@ export interface ConfigServiceDeps {
   watch?: boolean;
   /** Recorded in the history for writes through `update`/`replace`/`unset` (default `api`). */
   source?: ConfigSource;
+  /** Sections declared from the start besides the kernel's, by owner (the offline CLI: the enabled modules' `config.ts`). */
+  sections?: Record<string, ConfigSections>;
 }
 
-/** A version without its configuration, as the history lists it. */
-export type ConfigVersionInfo = Omit<ConfigVersion, 'config'>;
+/** A module's declaration of its sections, in force until released. */
+export interface SectionDeclaration {
+  release(): Promise<void>;
+}
 
-export interface KernelConfigService extends ConfigService {
+export interface KernelConfigService extends ConfigAdmin {
   /** The file the configuration lives in. */
   readonly file: string;
-  /** The JSON Schema every write is checked against (with defaults). */
-  readonly schema: JSONSchema;
-  /** The top-level section names. */
-  readonly sections: readonly string[];
-  /** The number of the version in force. */
-  version(): number;
   /** Deep-merges a partial object (keys may be dotted paths); resolves with the changed paths. */
   update(partial: Record<string, unknown>, source?: ConfigSource): Promise<string[]>;
-  /** Replaces the whole configuration (missing keys take their defaults); resolves with the changed paths. */
-  replace(config: unknown, source?: ConfigSource): Promise<string[]>;
-  /** Replaces one section; 404 SECTION_NOT_FOUND for an unknown one. */
-  replaceSection(section: string, value: unknown): Promise<string[]>;
-  /** Removes the keys at these dotted paths (a key with a default takes it again). */
-  unset(paths: string[]): Promise<string[]>;
-  /** Checks a whole configuration without writing; `[]` when valid. */
-  validate(candidate: unknown): Detail[];
-  /** Re-reads config.json now; 400 INVALID_CONFIG (with details) when it is invalid, which changes nothing. */
-  reload(): Promise<string[]>;
-  /** The versions kept, newest (the one in force) first. */
-  history(): Promise<ConfigVersionInfo[]>;
-  /** The configuration of a kept version, or undefined. */
-  at(version: number): Promise<JsonObject | undefined>;
-  /** Makes a kept version's configuration current again (as a new version); 404 VERSION_NOT_FOUND. */
-  rollback(version: number): Promise<string[]>;
-  /** A copy of the configuration in force (or of `config`) with its secret values masked, to show. */
-  masked(config?: JsonObject): JsonObject;
-  /** The configuration as YAML text, secret values masked. */
-  toYaml(): string;
-  /** Parses YAML or JSON text; 400 PARSE_ERROR with line and column. */
-  parseYaml(text: string): unknown;
+  /**
+   * Declares a module's sections, as a version of it is built: the values stored are checked
+   * against them first, and a value that does not fit refuses the declaration (an Error naming the
+   * paths) and changes nothing — the configuration is never rewritten to fit a schema. Released when
+   * that version goes; a declaration of the module's that is still held (a version still draining)
+   * is then in force again, and a section nobody declares any more is kept as it is.
+   */
+  declare(owner: string, sections: ConfigSections): Promise<SectionDeclaration>;
   /** Stops watching the file. */
   close(): Promise<void>;
 }
 
-const invalid = (errors: Detail[]) => new HttpError(400, 'VALIDATION_ERROR', 'Invalid configuration', { details: errors });
-const describe = (errors: Detail[]) => errors.map((e) => `${e.path || '(root)'} ${e.message}`).join('; ');
+const invalid = (errors: ValidationDetail[]) => new HttpError(400, 'VALIDATION_ERROR', 'Invalid configuration', { details: errors });
 
 /** Refuses dotted paths with an empty segment or a prototype key, naming each. */
 function assertPaths(paths: string[]): void {
@@ -89,6 +71,8 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
   const file = collection.file;
   const history = openHistory(store);
   const listeners = new Set<(paths: string[]) => void>();
+  const sections = declaredSections(deps.sections);
+  const check = (candidate: unknown, stored: JsonObject, undeclared: Undeclared) => checkConfig(candidate, sections, stored, undeclared);
 
   let current: JsonObject;
   let version: number;
@@ -121,10 +105,10 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
   };
 
   /** Validates `candidate` as the whole new configuration and, when it changes anything, writes it. */
-  const commit = async (candidate: unknown, source: ConfigSource): Promise<string[]> => {
-    const unmasked = keepMaskedSecrets(candidate, current, CONFIG_SCHEMA);
+  const commit = async (candidate: unknown, source: ConfigSource, undeclared: Undeclared = 'unchanged'): Promise<string[]> => {
+    const unmasked = keepMaskedSecrets(candidate, current, sections.schema());
     if (unmasked.errors.length) throw invalid(unmasked.errors);
-    const result = checkConfig(unmasked.value);
+    const result = check(unmasked.value, current, undeclared);
     if (!result.ok) throw invalid(result.errors);
     const paths = changedPaths(current, result.value);
     if (!paths.length) return [];
@@ -145,7 +129,8 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     }
     const text = JSON.stringify(data);
     if (text === lastDisk) return [];
-    const result = checkConfig(data);
+    // The file is where the sections of modules not loaded live: an edit of them is taken as it is.
+    const result = check(data, current, 'as-is');
     if (!result.ok) {
       log.error(`config: refused the edit of ${file}: ${describe(result.errors)}; the last valid configuration stays in force`);
       throw new HttpError(400, 'INVALID_CONFIG', `${file} is not a valid configuration`, { details: result.errors });
@@ -164,12 +149,14 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
   lastDisk = JSON.stringify(onDisk);
   const versions = await history.list();
   version = versions[0]?.version ?? 0;
-  const checked = checkConfig(onDisk);
+  const checked = check(onDisk, {}, 'as-is');
   if (checked.ok) {
     current = deepFreeze(checked.value);
   } else {
-    const fallback = versions.map((v) => checkConfig(v.config)).find((r) => r.ok);
-    current = deepFreeze(fallback?.ok ? fallback.value : defaultConfig());
+    // The declared sections of an older version, the others as the file has them.
+    const fallback = [...versions.map((v) => v.config), {}].map((config) => check(config, onDisk, 'stored')).find((r) => r.ok);
+    if (!fallback?.ok) throw new Error('the configuration schema rejects its own defaults');
+    current = deepFreeze(fallback.value);
     log.error(
       `config: ${file} is invalid (${describe(checked.errors)}); running with the last valid configuration. ` +
         'The file is left as it is until the next accepted change.',
@@ -189,10 +176,46 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     watcher = watchFile(file, () => void serial(reloadFromDisk).catch(() => undefined /* logged */), log);
   }
 
+  /** Re-checks sections whose declaration in force changed: defaults filled; a value the schema refuses is kept as it is (logged). */
+  const refit = (names: string[]) => {
+    const next = { ...current };
+    for (const name of names) {
+      const section = sections.get(name);
+      const result = section && checkSection(section, next[name]);
+      if (result?.ok && result.value !== undefined) next[name] = result.value as Json;
+      else if (result && !result.ok) log.warn(`config: the section "${name}" does not fit the schema in force again (${describe(result.errors)}); kept as it is`);
+    }
+    current = deepFreeze(next);
+  };
+
+  const declare = async (owner: string, declared: ConfigSections): Promise<SectionDeclaration> => {
+    const compiled = compileSections(owner, declared);
+    const errors = compiled.flatMap((section) => {
+      const result = checkSection(section, current[section.name]);
+      return result.ok ? [] : result.errors;
+    });
+    if (errors.length) {
+      throw new Error(`the stored configuration does not fit its schema: ${describe(errors)}. The stored value is kept as it is: correct it (in ${file}) or the schema, then reload the module`);
+    }
+    sections.add(compiled);
+    refit(compiled.map((s) => s.name));
+    return { release: () => serial(async () => refit(sections.remove(compiled))) };
+  };
+
+  const undeclared = (paths: string[]): ValidationDetail[] =>
+    paths.flatMap((path) => {
+      const section = path.split('.')[0];
+      return !sections.get(section) && Object.hasOwn(current, section) ? [{ path, message: NOT_LOADED }] : [];
+    });
+
   const service: KernelConfigService = {
     file,
-    schema: CONFIG_SCHEMA,
-    sections: SECTIONS,
+    get schema() {
+      return sections.schema();
+    },
+    get sections() {
+      return sections.inForce().map((s) => s.name);
+    },
     // Frozen: a module that changed what it read would bypass validation, history and listeners.
     get<T>(path?: string): T {
       return (path ? getAt(current, path) : current) as T;
@@ -213,20 +236,25 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     },
     replaceSection(section, value) {
       return serial(async () => {
-        if (!SECTIONS.includes(section)) throw new HttpError(404, 'SECTION_NOT_FOUND', `No configuration section "${section}"`);
+        if (!sections.get(section)) {
+          const message = Object.hasOwn(current, section) ? `The configuration section "${section}" ${NOT_LOADED}` : `No configuration section "${section}"`;
+          throw new HttpError(404, 'SECTION_NOT_FOUND', message);
+        }
         return commit({ ...current, [section]: value }, defaultSource);
       });
     },
     unset(paths) {
       return serial(async () => {
         assertPaths(paths);
+        const refused = undeclared(paths);
+        if (refused.length) throw invalid(refused);
         const next = structuredClone(current);
         for (const path of paths) unsetAt(next, path);
         return commit(next, defaultSource);
       });
     },
     validate(candidate) {
-      const result = checkConfig(candidate);
+      const result = check(candidate, current, 'unchanged');
       return result.ok ? [] : result.errors;
     },
     reload: () => serial(reloadFromDisk),
@@ -240,12 +268,14 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
       return serial(async () => {
         const entry = await history.find(wanted);
         if (!entry) throw new HttpError(404, 'VERSION_NOT_FOUND', `No configuration version ${wanted} is kept`);
-        return commit(structuredClone(entry.config), 'rollback');
+        // Sections no loaded module declares stay as they are: there is no schema to check the old value.
+        return commit(structuredClone(entry.config), 'rollback', 'stored');
       });
     },
-    masked: (config = current) => maskSecrets(config, CONFIG_SCHEMA),
-    toYaml: () => toYaml(maskSecrets(current, CONFIG_SCHEMA)),
+    masked: (config = current) => maskSecrets(config as JsonObject, sections.schema()),
+    toYaml: () => toYaml(maskSecrets(current, sections.schema())),
     parseYaml,
+    declare: (owner, declared) => serial(() => declare(owner, declared)),
     onChange(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

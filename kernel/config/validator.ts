@@ -1,25 +1,25 @@
 /**
- * The configuration schema compiled to a validating function. Compiling it (about 180 KB of
- * generated code) took 150-300 ms of every start, so the generated code is kept under
- * node_modules/.cache, named after the schema, the options and the ajv version, and loaded from
- * there as long as none of them changes.
+ * A configuration section's schema compiled to a validating function. Compiling the configuration's
+ * schemas (about 180 KB of generated code) took 150-300 ms of every start, so the generated code is
+ * kept under node_modules/.cache, named after the schema, the options and the ajv version, and loaded
+ * from there as long as none of them changes.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { JSONSchema } from '../types.ts';
 import { secretKeyword } from '../validate.ts';
-import { CONFIG_SCHEMA } from './schema.ts';
 
 const OPTIONS = { allErrors: true, strict: false, useDefaults: true };
 
-/** The validator of CONFIG_SCHEMA: `default`s filled in, every error reported. */
-export function configValidator(): ValidateFunction {
+/** The validator of `schema`: `default`s filled in, every error reported. Throws when `schema` is not a valid schema. */
+export function compileSection(schema: JSONSchema): ValidateFunction {
   const require = createRequire(import.meta.url);
   const ajvManifest = require.resolve('ajv/package.json');
   const { version } = require(ajvManifest) as { version: string };
-  const key = createHash('sha256').update(JSON.stringify([version, OPTIONS, CONFIG_SCHEMA])).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify([version, OPTIONS, schema])).digest('hex').slice(0, 16);
   const file = path.join(path.dirname(ajvManifest), '..', '.cache', 'chatai-kernel', `config-validator-${key}.cjs`);
   if (existsSync(file)) {
     try {
@@ -31,7 +31,7 @@ export function configValidator(): ValidateFunction {
 
   const ajv = new Ajv({ ...OPTIONS, code: { source: true } });
   ajv.addKeyword(secretKeyword);
-  const validate = ajv.compile(CONFIG_SCHEMA);
+  const validate = ajv.compile(schema);
   const standaloneCode = require('ajv/dist/standalone').default as (ajv: Ajv, validate: ValidateFunction) => string;
   try {
     mkdirSync(path.dirname(file), { recursive: true });

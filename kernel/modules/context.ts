@@ -7,6 +7,7 @@
  * after they finish, last first, each step with a timeout.
  */
 import type { Context } from 'koa';
+import { CONFIG_MODULE, configAdmin, moduleConfig } from '../config/views.ts';
 import { createLogger, type LogLevel } from '../log.ts';
 import { openSse } from '../sse.ts';
 import type { KernelToolRegistry } from '../tools.ts';
@@ -81,6 +82,9 @@ export function createModuleContext(
     };
   };
 
+  // Tracked, so that the listeners go with the version's others.
+  const onConfigChange = (listener: (paths: string[]) => void) => track('config listener', services.config.onChange(listener), true);
+
   const ctx: ModuleContext = {
     name: module.name,
     prefix: module.prefix,
@@ -90,11 +94,9 @@ export function createModuleContext(
     auth: services.auth,
     runtime: services.runtime,
     log,
-    // The whole service, with `onChange` tracked so that its listeners go with the version's others.
-    config: Object.assign(Object.create(services.config) as ModuleConfig, {
-      onChange: (listener: (paths: string[]) => void) => track('config listener', services.config.onChange(listener), true),
-      close: undefined,
-    }),
+    // Values only; the whole-document operations for the configuration's own module (config/views.ts).
+    config: moduleConfig(services.config, onConfigChange),
+    configAdmin: module.name === CONFIG_MODULE ? configAdmin(services.config, onConfigChange) : undefined,
     events: {
       publish: (type, payload) => services.events.publish(type, payload),
       subscribe(listener) {

@@ -1,10 +1,15 @@
-/** Configuration: read and change it, YAML export/import, validation, history and rollback (API.md §3). */
+/**
+ * Configuration: read and change it, YAML export/import, validation, history and rollback (API.md §3).
+ * The whole-document operations come from `ctx.configAdmin`, which the kernel gives the module named
+ * `config` only.
+ */
 import { defineModule } from '../../kernel/index.ts';
 import { registerRoutes } from './routes.ts';
 
 export default defineModule({
   name: 'config',
   routes(router, ctx) {
-    registerRoutes(router, ctx, ctx.config);
+    if (!ctx.configAdmin) throw new Error('the configuration routes need ctx.configAdmin, which only the module named "config" gets');
+    registerRoutes(router, ctx, ctx.configAdmin);
   },
 });

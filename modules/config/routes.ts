@@ -1,6 +1,6 @@
 /** The /api/config routes over the kernel's config service. */
 import { HttpError, notFound } from '../../kernel/index.ts';
-import type { ModuleConfig, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import type { ConfigAdmin, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { mcpServerRoutes } from './mcp-server.ts';
 import { DOCUMENT_TYPES, partialBody, rollbackBody, sectionBody, sectionParams, unsetBody, versionParams } from './schemas.ts';
 
@@ -14,7 +14,7 @@ function toPartial(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The configuration document of an import or validate request: YAML text or a JSON body. */
-function readDocument(c: RequestContext, config: ModuleConfig): unknown {
+function readDocument(c: RequestContext, config: ConfigAdmin): unknown {
   const body = (c.request as { body?: unknown }).body;
   if (typeof body === 'string') {
     if (!body.trim()) throw new HttpError(400, 'VALIDATION_ERROR', 'The request body is empty; send the configuration as text/yaml or JSON');
@@ -24,12 +24,8 @@ function readDocument(c: RequestContext, config: ModuleConfig): unknown {
   return body;
 }
 
-export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config: ModuleConfig): void {
+export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config: ConfigAdmin): void {
   const changed = (updated: string[]) => ({ updated, version: config.version() });
-  const section = (name: string) => {
-    if (!config.sections.includes(name)) throw notFound('SECTION_NOT_FOUND', `No configuration section "${name}"`);
-    return name;
-  };
 
   router.get('/', ctx.validate({ summary: 'The whole configuration, defaults filled, secret values masked' }), (c) => {
     c.body = config.masked();
@@ -88,11 +84,15 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
   // Before /:section, which would take "mcp-server" for a section name.
   mcpServerRoutes(router, ctx, config);
 
+  // A section of a module not loaded is shown as it is stored; only a declared one can be written.
   router.get('/:section', ctx.validate({ summary: 'One section of the configuration, secret values masked', params: sectionParams }), (c) => {
-    c.body = config.masked()[section(c.params.section)];
+    const shown = config.masked();
+    const name = c.params.section;
+    if (!Object.hasOwn(shown, name) && !config.sections.includes(name)) throw notFound('SECTION_NOT_FOUND', `No configuration section "${name}"`);
+    c.body = shown[name];
   });
 
   router.put('/:section', ctx.validate({ summary: 'Replace one section (keys left out take their defaults)', params: sectionParams, body: sectionBody }), async (c) => {
-    c.body = changed(await config.replaceSection(section(c.params.section), (c.request as { body?: unknown }).body));
+    c.body = changed(await config.replaceSection(c.params.section, (c.request as { body?: unknown }).body));
   });
 }

@@ -1,6 +1,5 @@
 /** What the config CLI does, whether through the running server or on the files themselves. */
-import type { Detail } from '../../kernel/validate.ts';
-import type { ConfigVersionInfo } from '../../kernel/config/service.ts';
+import type { ConfigVersionInfo, ValidationDetail as Detail } from '../../kernel/types.ts';
 
 /** The answer to a change: the changed dotted paths and the version now in force. */
 export interface Change {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLoginToken } from '../../kernel/auth/login-tokens.ts';
-import type { Detail } from '../../kernel/validate.ts';
+import type { ValidationDetail as Detail } from '../../kernel/types.ts';
 import { CliError, type Change, type ConfigBackend } from './backend.ts';
 
 interface Envelope {

@@ -1,18 +1,22 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
-import { CONFIG_SCHEMA } from '../../../kernel/config/schema.ts';
-import { configValidator } from '../../../kernel/config/validator.ts';
+import { declaredSections } from '../../../kernel/config/sections.ts';
+import { compileSection } from '../../../kernel/config/validator.ts';
 
 describe('config validator', () => {
   // After the first start it comes from the cached generated code: it must judge as a fresh compile does.
   it('fills defaults and reports errors as the schema compiled afresh does', () => {
-    const fresh = new Ajv({ allErrors: true, strict: false, useDefaults: true }).compile(CONFIG_SCHEMA);
-    const validate = configValidator();
-    for (const document of [{}, { basic: { commandPrefix: '!' } }, { basic: { debug: 'yes', commandPrefix: '' }, nope: 1 }]) {
-      const [a, b] = [structuredClone(document), structuredClone(document)];
-      expect(validate(a)).to.equal(fresh(b));
-      expect(a).to.deep.equal(b);
-      expect(validate.errors ?? null).to.deep.equal(fresh.errors ?? null);
+    const documents = [{}, { basic: { commandPrefix: '!' } }, { basic: { debug: 'yes', commandPrefix: '' }, web: { port: 'x', nope: 1 } }];
+    for (const section of declaredSections().inForce()) {
+      const fresh = new Ajv({ allErrors: true, strict: false, useDefaults: true }).compile(section.schema);
+      const validate = compileSection(section.schema);
+      for (const document of documents) {
+        const value = (document as Record<string, unknown>)[section.name] ?? structuredClone(section.schema.default);
+        const [a, b] = [structuredClone(value), structuredClone(value)];
+        expect(validate(a), section.name).to.equal(fresh(b));
+        expect(a).to.deep.equal(b);
+        expect(validate.errors ?? null).to.deep.equal(fresh.errors ?? null);
+      }
     }
   });
 });
