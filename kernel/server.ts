@@ -30,6 +30,8 @@ import * as kernelApi from './index.ts';
 import { buildOpenApi } from './openapi.ts';
 import { createStore, writeFileAtomic } from './store.ts';
 import { createToolRegistry } from './tools.ts';
+import { WsService } from './ws/service.ts';
+import { acceptUpgrades } from './ws/upgrade.ts';
 import type { KernelSettings } from './env.ts';
 import type { KernelRuntime } from './types.ts';
 
@@ -83,6 +85,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   const tools = createToolRegistry();
   const version = await packageVersion();
   const counters: RequestCounters = { total: 0, errors: 0, inflight: 0 };
+  const ws = new WsService(settings.logLevel);
 
   let table: ModuleTable;
   const runtime: KernelRuntime = {
@@ -93,7 +96,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
     reloadModule: (name) => table.reload(name),
   };
   table = new ModuleTable({
-    services: { store, config, events, tools, auth, runtime, logLevel: settings.logLevel },
+    services: { store, config, events, tools, auth, runtime, logLevel: settings.logLevel, ws },
     events,
     log,
     modulesDir: settings.modulesDir,
@@ -141,6 +144,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   server.keepAliveTimeout = 65_000;
   answerClientErrors(server);
   limitConnections(server, settings.connections);
+  acceptUpgrades(server, ws, { trustProxyHops: settings.trustProxyHops });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, hostname, () => ok());
@@ -170,6 +174,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
       await watcher.close();
       server.closeIdleConnections?.();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
+      ws.stop(); // upgraded sockets are not Node's to close
       // Streams (SSE) would keep close() waiting forever: end them after a short grace period.
       const force = setTimeout(() => server.closeAllConnections?.(), 2000);
       await table.stop();

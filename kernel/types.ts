@@ -3,6 +3,7 @@
  * `ModuleContext`; everything it registers there is released when its version is unloaded.
  */
 import type Router from '@koa/router';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Context, Middleware } from 'koa';
 
 /** A JSON Schema (the draft 2020-12 subset that ajv understands). */
@@ -245,6 +246,97 @@ export interface SseStream {
   onClose(fn: () => void): void;
 }
 
+/**
+ * A client's WebSocket upgrade request, as `authorize` sees it and the socket keeps it for its life
+ * (a new version of the module reads the same headers).
+ */
+export interface WsRequest {
+  path: string;
+  /** The query string's parameters, the first value of each. */
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The client's address, as `c.ip` for HTTP: from `X-Forwarded-For` only when TRUST_PROXY trusts a proxy. */
+  ip: string;
+}
+
+/** An upgrade refused: answered with this status and the error envelope before any upgrade (401/403 usually). */
+export interface WsRefusal {
+  status: number;
+  message: string;
+  /** Default: by status (`UNAUTHORIZED`, `FORBIDDEN`, ...). */
+  code?: string;
+}
+
+/** What a module does with a live socket. A handler's throw or rejection is logged; the socket stays open. */
+export interface WsHandlers {
+  /** A new connection (not called again when a reload rebinds an open one). */
+  onOpen?(socket: WsSocket): void | Promise<void>;
+  /**
+   * One frame: text as a string, binary as a Buffer. Calls for one socket never overlap: while a
+   * returned promise is pending (10 s at most), later frames wait, in order.
+   */
+  onMessage(socket: WsSocket, data: string | Buffer): void | Promise<void>;
+  onClose?(socket: WsSocket, code: number, reason: string): void | Promise<void>;
+}
+
+export interface WsRoute extends WsHandlers {
+  /** Decides the upgrade: `true` lets it in; a refusal is answered as plain HTTP. */
+  authorize(request: WsRequest): true | WsRefusal | Promise<true | WsRefusal>;
+  /** Largest frame accepted (default 1 MB); a bigger one closes the socket with 1009. */
+  maxPayload?: number;
+}
+
+export interface WsConnection extends WsHandlers {
+  /** `ws://` or `wss://`. */
+  url: string;
+  headers?: Record<string, string>;
+  maxPayload?: number;
+  /** Wait before redialing after a failure or a close: doubles from `minMs` (1000) up to `maxMs` (30000). */
+  retry?: { minMs?: number; maxMs?: number };
+}
+
+interface WsSocketBase {
+  /** Unique while the server runs. */
+  readonly id: number;
+  readonly openedAt: number;
+  /** The module's own notes about this connection; kept across reloads, so keep plain data here. */
+  readonly state: Record<string, unknown>;
+  readonly open: boolean;
+  /** Sends one frame; false (and nothing sent) when the socket is no longer open. */
+  send(data: string | Buffer): boolean;
+  /** Closes this connection (1000 by default). A `connect`ed one is dialed again after the backoff. */
+  close(code?: number, reason?: string): void;
+}
+
+/** A live WebSocket, owned by the kernel on behalf of the module's name: it outlives a reload. */
+export type WsSocket =
+  | (WsSocketBase & { readonly via: 'route'; readonly path: string; readonly request: WsRequest })
+  | (WsSocketBase & { readonly via: 'connect'; readonly key: string; readonly url: string });
+
+/**
+ * `ctx.ws`: WebSocket paths served and connections dialed by the kernel for a module. Its sockets
+ * belong to the module's name and stay open across reloads. What a version declares while it is
+ * built takes effect at the swap point, where the registry makes it current (before `module-loaded`):
+ * each open socket's frames taken from its queue before then go to the old version's handlers, those
+ * after to the new one's, and a frame the old version is still handling holds the next ones until it
+ * ends. Sockets are not in-flight requests: they do not keep an old version draining. A socket is
+ * closed with 1001 when the module is disabled or removed (no handler is called then) or when its
+ * new version no longer declares its path or key.
+ */
+export interface ModuleWs {
+  /** Serves WebSocket upgrades on `path` (absolute, any path outside a module's prefix too; one module per path). */
+  route(path: string, route: WsRoute): void;
+  /**
+   * Keeps a connection to `url` open under `key`, redialing with backoff until `disconnect(key)`.
+   * Declaring a key again with the same url and headers only swaps its handlers; otherwise it redials.
+   */
+  connect(key: string, connection: WsConnection): void;
+  /** Stops dialing `key` and closes its socket (1000). */
+  disconnect(key: string): void;
+  /** The module's open sockets, both kinds. */
+  sockets(): WsSocket[];
+}
+
 export interface LoginGrant {
   token: string;
   expiresAt: number;
@@ -316,6 +408,8 @@ export interface ModuleContext {
   compile<T = unknown>(schema: JSONSchema, where?: string): (data: unknown) => T;
   /** Opens an SSE stream on this request; it is closed when this version is replaced (the client reconnects) or unloaded. */
   sse(c: RequestContext): SseStream;
+  /** WebSocket paths and outgoing connections; their sockets survive reloads (see `ModuleWs`). */
+  readonly ws: ModuleWs;
   setTimeout(fn: () => void, ms: number): NodeJS.Timeout;
   setInterval(fn: () => void, ms: number): NodeJS.Timeout;
   /** Runs `fn` when this version is unloaded (reverse order of registration, with a timeout). */

@@ -36,7 +36,8 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
   server.on('clientError', (_err: Error, socket: Socket) => closeSoon(socket));
 }
 
-function closeSoon(socket: Socket): void {
+/** Destroys a socket that was answered and ended after a short linger (see LINGER_MS). */
+export function closeSoon(socket: Socket): void {
   setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
 

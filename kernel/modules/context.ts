@@ -12,6 +12,8 @@ import { createLogger, type LogLevel } from '../log.ts';
 import { openSse } from '../sse.ts';
 import type { KernelToolRegistry } from '../tools.ts';
 import { createValidator } from '../validate.ts';
+import { createModuleWs } from '../ws/module-ws.ts';
+import type { WsService } from '../ws/service.ts';
 import type { KernelConfigService } from '../config/service.ts';
 import type { AuthService, EventBus, KernelRuntime, Logger, ModuleConfig, ModuleContext, Store } from '../types.ts';
 
@@ -25,10 +27,13 @@ export interface KernelServices {
   auth: AuthService;
   runtime: KernelRuntime;
   logLevel: LogLevel;
+  ws: WsService;
 }
 
 export interface ContextHandle {
   ctx: ModuleContext;
+  /** The registry's swap point: this version takes over the module's WebSocket sockets and connections. */
+  activate(): void;
   /** Releases the listeners and event streams registered through `ctx`, at once; safe to call twice. */
   release(): void;
   /** Releases everything registered through `ctx`; safe to call twice. */
@@ -65,6 +70,8 @@ export function createModuleContext(
   let disposed = false;
   const log = createLogger(`module:${module.name}`, services.logLevel);
   const validator = createValidator();
+  // Not tracked: the sockets belong to the module's name and outlive this version (kernel/ws/service.ts).
+  const websockets = createModuleWs(module.name, services.ws, log);
   /**
    * Records `fn` to run at unload (a `listener`'s already when the version is replaced); returns `fn`
    * wrapped so that calling it early also forgets it.
@@ -122,6 +129,7 @@ export function createModuleContext(
       stream.onClose(release);
       return stream;
     },
+    ws: websockets.ws,
     setTimeout(fn, ms) {
       const timer = setTimeout(() => {
         release();
@@ -142,6 +150,7 @@ export function createModuleContext(
 
   return {
     ctx,
+    activate: websockets.activate,
     release() {
       if (released) return;
       released = true;

@@ -254,6 +254,8 @@ export class ModuleTable {
     const old = entry.current;
     entry.current = next;
     this.publishRoutes();
+    // The WebSocket swap point: from here every socket's next frame goes to the new version's handlers.
+    next.activate();
     if (old) entry.reloads += 1;
     entry.status = 'loaded';
     entry.error = undefined;
@@ -272,6 +274,7 @@ export class ModuleTable {
     const old = entry.current!;
     entry.current = undefined;
     this.publishRoutes();
+    this.deps.services.ws.close(old.name, `module ${why}`);
     this.deps.log.info(`module "${old.name}" unloaded (${why})`);
     this.deps.events.publish('module-unloaded', { name: old.name, reason: why });
     void this.retire(old);

@@ -31,6 +31,8 @@ export interface ModuleVersion {
   inflight: number;
   /** Resolves when `inflight` drops to zero. */
   idle?: () => void;
+  /** Hands the module's WebSocket sockets and connections to this version (at the swap). */
+  activate(): void;
   /** Stops the version hearing events and config changes and ends its event streams (when replaced). */
   release(): void;
   dispose(): Promise<void>;
@@ -114,6 +116,7 @@ export async function buildVersion(
     module: bundle.module,
     ctx: handle.ctx,
     inflight: 0,
+    activate: handle.activate,
     release: handle.release,
     dispose,
   };
