@@ -4,7 +4,7 @@ import type { ModuleDefinition } from './types.ts';
 export { HttpError, notFound, badRequest } from './errors.ts';
 export { isMasked, looksSecret, maskKey, maskUrl, unmaskKey, unmaskUrl } from './mask.ts';
 export { plainDataProblem } from './plain-data.ts';
-export { holdEventStream } from './sse.ts';
+export { EVENT_STREAM_HEADERS, holdEventStream } from './sse.ts';
 export type * from './types.ts';
 
 /** Identity function that gives a module's export its type. */

@@ -12,6 +12,14 @@ import type { SseStream } from './types.ts';
 const HEARTBEAT_MS = 25_000;
 export const MAX_STREAMS_PER_USER = 20;
 
+/** The headers of every event stream; `X-Accel-Buffering: no` keeps nginx from holding frames back. */
+export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+});
+
 /** Open streams by holder: the user's id (every token of the master is one user), else the address. */
 const openStreams = new Map<string, number>();
 
@@ -49,7 +57,7 @@ export function openSse(c: Context, opts: { named?: boolean; heartbeatMs?: numbe
   c.req.socket.setTimeout(0);
   c.req.socket.setNoDelay(true);
   c.req.socket.setKeepAlive(true);
-  c.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  c.set(EVENT_STREAM_HEADERS);
   c.status = 200;
   c.body = stream;
   // Flush headers now: an EventSource waits for them before reporting "open".

@@ -3,14 +3,12 @@
  * JSON also carries `type` (KERNEL.md §8, §10.8). Headers go out at once, with the `start` frame in the
  * same write; frames are written as they come.
  */
-import { holdEventStream, type RequestContext } from '../../kernel/index.ts';
+import { EVENT_STREAM_HEADERS, holdEventStream, type RequestContext } from '../../kernel/index.ts';
 
 export interface ChatStream {
   send(type: string, payload: Record<string, unknown>): void;
   end(): void;
 }
-
-const HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' };
 
 const frame = (type: string, payload: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
 
@@ -39,7 +37,7 @@ export function openChatStream(c: RequestContext, start: Record<string, unknown>
   const begin = () => {
     if (started || ended) return;
     started = true;
-    res.writeHead(200, HEADERS);
+    res.writeHead(200, EVENT_STREAM_HEADERS);
     write(frame('start', start));
   };
   setImmediate(begin);

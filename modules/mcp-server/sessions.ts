@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { EVENT_STREAM_HEADERS } from '../../kernel/index.ts';
 
 const HEARTBEAT_MS = 25_000;
 
@@ -25,7 +26,7 @@ export class Sessions {
   /** Starts the stream on `res` and announces `endpoint(id)` as the place to post messages. */
   start(res: ServerResponse, endpoint: (id: string) => string): void {
     const id = randomUUID();
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, EVENT_STREAM_HEADERS);
     res.socket?.setTimeout(0);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
