@@ -26,10 +26,23 @@ export function unmaskKey(incoming: string, stored: string | undefined): string 
   return stored && maskKey(stored) === incoming ? stored : undefined;
 }
 
-// One word of a name (`apiKey` → api, key; `X_AUTH_TOKEN` → x, auth, token) that says "secret".
-const SECRET_WORD = /(?:key|token|secret|passw(?:or)?d|pwd|auth|authorization|credentials?|session|sessdata|cookie|bearer|signature|sig)$/;
+/** Credential-shaped text, whoever it belongs to: `Bearer …` / `Basic …`, OpenAI and Anthropic `sk-…`, Google `AIza…`. */
+const CREDENTIAL = /\b((?:Bearer|Basic)\s+)([^\s"',;]+)|\b(?:sk-[A-Za-z0-9_-]{8,}|AIza[A-Za-z0-9_-]{20,})/gi;
 
-/** Whether a setting, variable, header or parameter name says its value is a secret (`apiKey`, `API_KEY`, `access_token`, `password`). */
+const maskOnce = (value: string) => (isMasked(value) ? value : maskKey(value));
+
+/**
+ * `text` with every credential-shaped piece masked (`Bearer sk-****abcd`), for text that may echo one:
+ * an upstream's error (lib/llm/redact.ts), a tool call's record (lib/tool-state/redact.ts).
+ */
+export function maskCredentials(text: string): string {
+  return text.replace(CREDENTIAL, (whole, scheme: string | undefined, token: string | undefined) => (scheme ? scheme + maskOnce(token!) : maskOnce(whole)));
+}
+
+// One word of a name (`apiKey` → api, key; `X_AUTH_TOKEN` → x, auth, token) that says "secret".
+const SECRET_WORD = /(?:key|token|secret|passw(?:or)?d|pwd|auth|authorization|authentication|credentials?|session|sessdata|cookie|bearer|signature|sig)$/;
+
+/** Whether a setting, variable, header or parameter name says its value is a secret (`apiKey`, `API_KEY`, `access_token`, `password`, `X-Session-Id`). */
 export function looksSecret(name: string): boolean {
   return name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).some((word) => SECRET_WORD.test(word.toLowerCase()));
 }

@@ -9,7 +9,6 @@ export * from './types.ts';
 export * from './channel.ts';
 export { UpstreamError } from './errors.ts';
 export { upstreamRequest, type UpstreamResponse } from './http.ts';
-export { SECRET_HEADER } from './redact.ts';
 export { selectKey, type SelectedKey } from './keys.ts';
 export { parseSse, sseJson } from './sse.ts';
 export * from './usage.ts';

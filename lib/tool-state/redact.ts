@@ -5,8 +5,7 @@
  * text is: a URL's password and secret query values (also inside a message), `Bearer …`, `sk-…`, and
  * `name: value` or `name=value` pairs whose name says secret (a header line, a query string, JSON text).
  */
-import { looksSecret, maskKey, maskUrl } from '../../kernel/index.ts';
-import { redact as maskCredentials } from '../llm/redact.ts';
+import { looksSecret, maskCredentials, maskKey, maskUrl } from '../../kernel/index.ts';
 
 const MASK = '****';
 // A name, optionally quoted, then `:` or `=` (not a URL's `://`); and the one value that follows (with its auth scheme).
@@ -18,7 +17,7 @@ const USERINFO = /(\/\/[^/\s:@]+):[^/\s@]+@/g;
 
 /** `text` with credential-shaped parts masked. */
 export function redactText(text: string): string {
-  return maskCredentials(maskNamedValues(maskUrl(text).replace(USERINFO, `$1:${MASK}@`)), []);
+  return maskCredentials(maskNamedValues(maskUrl(text).replace(USERINFO, `$1:${MASK}@`)));
 }
 
 /** Masks the value of each pair whose name says secret (`Authorization: Basic …`, `"password": "…"`, `?api_key=…`). */

@@ -3,8 +3,8 @@
  * normalisation, keys given as strings or objects, masked keys meaning "unchanged") and the masked view.
  */
 import { randomBytes } from 'node:crypto';
-import { badRequest, isMasked, maskKey } from '../../kernel/index.ts';
-import { channelDefaults, normaliseBaseUrl, SECRET_HEADER, type AdapterType, type ApiKeyEntry, type Channel } from '../../lib/llm/index.ts';
+import { badRequest, isMasked, looksSecret, maskKey } from '../../kernel/index.ts';
+import { channelDefaults, normaliseBaseUrl, type AdapterType, type ApiKeyEntry, type Channel } from '../../lib/llm/index.ts';
 
 export type ChannelInput = Partial<Omit<Channel, 'apiKeys'>> & { apiKeys?: Array<string | Partial<ApiKeyEntry>> };
 
@@ -145,7 +145,7 @@ function requireSecretsForNewUrl(input: ChannelInput, stored: Channel, next: Cha
     if (k.key && !given.has(k.key)) throw refuse(`body.apiKeys.${i}`);
   });
   for (const [name, value] of Object.entries(next.customHeaders ?? {})) {
-    if (SECRET_HEADER.test(name) && value && input.customHeaders?.[name] !== value) throw refuse(`body.customHeaders.${name}`);
+    if (looksSecret(name) && value && input.customHeaders?.[name] !== value) throw refuse(`body.customHeaders.${name}`);
   }
 }
 
@@ -154,7 +154,7 @@ export function publicView(channel: Channel): Channel {
   const view = structuredClone(channel);
   view.apiKey = maskKey(view.apiKey);
   view.apiKeys = view.apiKeys.map((k) => ({ ...k, key: maskKey(k.key) }));
-  view.customHeaders = Object.fromEntries(Object.entries(view.customHeaders ?? {}).map(([n, v]) => [n, SECRET_HEADER.test(n) ? maskKey(v) : v]));
+  view.customHeaders = Object.fromEntries(Object.entries(view.customHeaders ?? {}).map(([n, v]) => [n, looksSecret(n) ? maskKey(v) : v]));
   return view;
 }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isMasked, looksSecret, maskKey, maskUrl, unmaskKey, unmaskUrl } from '../../kernel/mask.ts';
+import { isMasked, looksSecret, maskCredentials, maskKey, maskUrl, unmaskKey, unmaskUrl } from '../../kernel/mask.ts';
 
 describe('kernel/mask', () => {
   describe('maskKey', () => {
@@ -25,10 +25,20 @@ describe('kernel/mask', () => {
 
   describe('looksSecret', () => {
     it('reads the words of a name, in any case style', () => {
-      for (const name of ['apiKey', 'API_KEY', 'x-api-key', 'access_token', 'password', 'PGPASSWORD', 'secretKey', 'cookieSecret', 'sessdata', 'X-Amz-Signature', '--token']) {
+      for (const name of ['apiKey', 'API_KEY', 'x-api-key', 'access_token', 'password', 'PGPASSWORD', 'secretKey', 'cookieSecret', 'sessdata', 'X-Amz-Signature', '--token', 'Authentication', 'X-Session-Id']) {
         expect(looksSecret(name), name).to.equal(true);
       }
       for (const name of ['keywords', 'pluginAuthorQQ', 'maxTokens', 'DEBUG', 'baseUrl', 'mode']) expect(looksSecret(name), name).to.equal(false);
+    });
+  });
+
+  describe('maskCredentials', () => {
+    it('masks credential-shaped text wherever it stands, and leaves a mask as it is', () => {
+      expect(maskCredentials('bad key sk-proj-abcdefghijklmnopwxyz; sent Authorization: Bearer abcdefghijkl1234')).to.equal(
+        'bad key sk-****wxyz; sent Authorization: Bearer abc****1234',
+      );
+      expect(maskCredentials('key=AIzaSyA1234567890abcdefghij and Basic dXNlcjpwYXNzd29yZA==')).to.equal('key=AIz****ghij and Basic dXN****ZA==');
+      expect(maskCredentials('Bearer sk-****abcd, nothing else')).to.equal('Bearer sk-****abcd, nothing else');
     });
   });
 

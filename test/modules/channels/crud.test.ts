@@ -144,6 +144,12 @@ describe('channels CRUD (/api/channels)', () => {
       expect(await readFile(path.join(s.dataDir, 'channels.json'), 'utf8')).to.include('SECRET-header-value-9876');
     });
 
+    it('judges a header secret by the words of its name, as the configuration does (looksSecret)', async () => {
+      const headers = { 'X-Session-Id': 'sess-abcdefgh-0000-1234', Authentication: 'Token abcdefgh-5678', 'X-Keyword': 'plain', 'X-Team': 'blue' };
+      const res = await call('PUT', '/api/channels/claude-main', { customHeaders: headers });
+      expect(res.body.data.customHeaders).to.deep.equal({ 'X-Session-Id': 'sess-****1234', Authentication: 'Tok****5678', 'X-Keyword': 'plain', 'X-Team': 'blue' });
+    });
+
     it('404 for an unknown channel, 400 for a bad field', async () => {
       expect((await call('PUT', '/api/channels/nope', { name: 'x' })).status).to.equal(404);
       const bad = await call('PUT', '/api/channels/claude-main', { priority: 'high' });
