@@ -1,21 +1,22 @@
 /**
  * One chat turn: the model is asked (streamed or not) through the first channel and key that work —
  * failing over to the next while nothing has reached the client yet — and every tool it asks for is
- * run and answered, for a bounded number of rounds. Usage is recorded per channel and model.
+ * run and answered, for a bounded number of rounds. Every call goes through `callUpstream`, which
+ * accounts for it.
  */
-import type { Store } from '../../kernel/index.ts';
 import {
-  adapterFor,
-  applyChannel,
+  callUpstream,
   channelsCollection,
   emptyUsage,
-  finishCall,
-  prepareCall,
+  enabledKeys,
   UpstreamError,
+  type CallSource,
   type Channel,
   type ChatMessage,
   type ChatResult,
+  type StoreLike,
   type ToolCall,
+  type UpstreamDeps,
   type Usage,
 } from '../llm/index.ts';
 import type { Route } from './routing.ts';
@@ -33,6 +34,10 @@ export interface EngineSink {
 
 export interface EngineTurn {
   routes: Route[];
+  /** Who the turn is for, as its upstream calls are accounted (KERNEL.md §13.1). */
+  source: CallSource;
+  userId?: string;
+  groupId?: string;
   messages: ChatMessage[];
   sampling: { temperature?: number; maxTokens?: number; topP?: number };
   tools: ChatTools | null;
@@ -64,12 +69,11 @@ const KEY_FAILURES = new Set([401, 403, 429]);
 
 /** How many keys of a channel one request may try: `retry.maxAttempts`, at most the number of usable keys. */
 function keyAttempts(channel: Channel): number {
-  const keys = (channel.apiKeys ?? []).filter((k) => k.key && k.enabled !== false).length;
-  return Math.max(1, Math.min(channel.retry?.maxAttempts ?? 1, keys));
+  return Math.max(1, Math.min(channel.retry?.maxAttempts ?? 1, enabledKeys(channel).length));
 }
 
 /** The stored channel as it is now (key usage and errors change with every call). */
-async function current(store: Store, channel: Channel): Promise<Channel> {
+async function current(store: StoreLike, channel: Channel): Promise<Channel> {
   return (await channelsCollection(store).read()).channels.find((c) => c.id === channel.id) ?? channel;
 }
 
@@ -77,32 +81,24 @@ async function current(store: Store, channel: Channel): Promise<Channel> {
  * Asks the model once, trying the routes in order; on a key failure (401/403/429) the next key of the
  * same channel is tried first. Returns the answer and the route that gave it.
  */
-async function ask(store: Store, turn: EngineTurn, messages: ChatMessage[], offerTools: boolean): Promise<{ result: ChatResult; route: Route }> {
+async function ask(deps: UpstreamDeps, turn: EngineTurn, messages: ChatMessage[], offerTools: boolean): Promise<{ result: ChatResult; route: Route }> {
   let lastError: unknown;
   let switched = false;
   for (const route of turn.routes) {
     const attempts = keyAttempts(route.channel);
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const channel = attempt === 0 ? route.channel : await current(store, route.channel);
-      const call = prepareCall(channel, route.model, turn.signal);
-      const request = applyChannel(call, { model: route.model, messages, ...turn.sampling, ...(offerTools && turn.tools?.specs.length ? { tools: turn.tools.specs } : {}) });
-      const adapter = adapterFor(channel.adapterType);
+      const channel = attempt === 0 ? route.channel : await current(deps.store, route.channel);
+      const request = { model: route.model, messages, ...turn.sampling, ...(offerTools && turn.tools?.specs.length ? { tools: turn.tools.specs } : {}) };
       let sentSomething = false;
+      const onContent = (text: string) => {
+        sentSomething = true;
+        turn.sink.content(text);
+      };
       try {
-        let result: ChatResult | undefined;
-        if (turn.stream) {
-          for await (const event of adapter.stream(call.endpoint, request)) {
-            if (event.type === 'content') {
-              sentSomething = true;
-              turn.sink.content(event.text);
-            } else result = event.result;
-          }
-        } else result = await adapter.chat(call.endpoint, request);
-        if (!result) throw new UpstreamError('format', 200, 'the stream ended without a result');
-        await finishCall(store, call, { usage: result.usage }, 'chat', switched);
-        return { result, route };
+        const { source, userId, groupId, stream, signal } = turn;
+        const { value } = await callUpstream(deps, channel, { kind: 'chat', source, userId, groupId, switched, signal, stream, request, onContent });
+        return { result: value, route };
       } catch (err) {
-        await finishCall(store, call, { error: err }, 'chat', switched);
         // The client went away, or part of an answer is already out: nothing else can take over.
         if ((err instanceof UpstreamError && err.aborted) || sentSomething || !(err instanceof UpstreamError)) throw err;
         lastError = err;
@@ -114,7 +110,7 @@ async function ask(store: Store, turn: EngineTurn, messages: ChatMessage[], offe
   throw lastError;
 }
 
-export async function runChat(store: Store, turn: EngineTurn): Promise<EngineOutcome> {
+export async function runChat(deps: UpstreamDeps, turn: EngineTurn): Promise<EngineOutcome> {
   const messages = [...turn.messages];
   const produced: ChatMessage[] = [];
   const toolCalls: EngineOutcome['toolCalls'] = [];
@@ -122,7 +118,7 @@ export async function runChat(store: Store, turn: EngineTurn): Promise<EngineOut
   let content = '';
 
   for (let round = 0; ; round++) {
-    const { result, route } = await ask(store, turn, messages, round < MAX_TOOL_ROUNDS);
+    const { result, route } = await ask(deps, turn, messages, round < MAX_TOOL_ROUNDS);
     // The channel that answered is tried first in the following rounds.
     turn.routes = [route, ...turn.routes.filter((r) => r !== route)];
     usage = addUsage(usage, result.usage);

@@ -3,7 +3,7 @@
  * `priority` number first; then the same for each configured fallback model (`llm.fallback`).
  */
 import { HttpError, type ConfigService, type Store } from '../../kernel/index.ts';
-import { channelsCollection, servesModel, type Channel } from '../llm/index.ts';
+import { servesModel, usableChannels, type Channel } from '../llm/index.ts';
 
 export interface Route {
   channel: Channel;
@@ -11,11 +11,9 @@ export interface Route {
   model: string;
 }
 
-const hasKey = (c: Channel) => !!c.apiKey || (c.apiKeys ?? []).some((k) => k.key && k.enabled !== false);
-
 /** `requested`: the model a request, group or preset named; `configured`: the global one (effective `models.chat`). */
 export async function routesFor(store: Store, config: ConfigService, requested: string | undefined, configured: string | undefined): Promise<Route[]> {
-  const usable = (await channelsCollection(store).read()).channels.filter((c) => c.enabled && hasKey(c)).sort((a, b) => a.priority - b.priority);
+  const usable = await usableChannels(store);
   if (!usable.length) throw new HttpError(503, 'CHANNEL_UNAVAILABLE', 'No available channel: add and enable a channel with an API key');
 
   // No model asked for: the configured one when some channel serves it, else the first channel's first model.

@@ -6,7 +6,7 @@
  */
 import { HttpError, type Logger, type ModuleContext } from '../../kernel/index.ts';
 import { conversationStore } from '../conversations/index.ts';
-import { UpstreamError, type ChatMessage } from '../llm/index.ts';
+import { upstreamFailure, type ChatMessage } from '../llm/index.ts';
 import { conversationIdOf, history, persist } from './conversation.ts';
 import { runChat, type EngineSink } from './engine.ts';
 import { routesFor } from './routing.ts';
@@ -16,10 +16,8 @@ import type { TurnOutcome, TurnRequest, TurnSink } from './types.ts';
 
 /** A failure as the client sees it: an upstream one is 502 API_ERROR with the upstream's status and message. */
 function turnError(err: unknown, log: Logger): HttpError {
-  if (err instanceof HttpError) return err;
-  if (err instanceof UpstreamError) {
-    return new HttpError(502, 'API_ERROR', `upstream error: ${err.message}`, { extra: { details: { status: err.status, message: err.message, kind: err.kind } } });
-  }
+  const failure = upstreamFailure(err, 'upstream error');
+  if (failure instanceof HttpError) return failure;
   log.error(`chat turn failed: ${(err as Error)?.stack ?? err}`);
   return new HttpError(500, 'INTERNAL_ERROR', 'Internal server error');
 }
@@ -50,7 +48,8 @@ export async function runChatTurn(ctx: ModuleContext, request: TurnRequest, sink
       toolResult: (result) => sink.toolResult?.(result),
     };
     const { sampling } = settings;
-    const outcome = await runChat(ctx.store, { routes, messages, sampling, tools, stream: request.stream, signal: request.signal, caller: request.caller, sink: engineSink });
+    const { userId, groupId, stream, signal, caller } = request;
+    const outcome = await runChat(ctx, { routes, source: request.source ?? 'api', userId, groupId, messages, sampling, tools, stream, signal, caller, sink: engineSink });
     await persist(conversations, conversationId, request.message, outcome, { userId: request.userId, groupId: request.groupId });
     const { content, model, channelId, usage, finishReason, toolCalls } = outcome;
     const result: TurnOutcome = { content, conversationId, presetId: settings.presetId, model, channelId, usage, finishReason, toolCalls };

@@ -1,6 +1,6 @@
 /** What a caller of `runChatTurn` gives and gets: the HTTP chat routes, and the bot bridge. */
 import type { HttpError } from '../../kernel/index.ts';
-import type { ToolCall, Usage } from '../llm/index.ts';
+import type { CallSource, ToolCall, Usage } from '../llm/index.ts';
 import type { ToolCaller } from './tools.ts';
 
 export interface TurnRequest {
@@ -22,6 +22,8 @@ export interface TurnRequest {
   signal: AbortSignal;
   /** Who the tools run for (default: nobody in particular). */
   caller?: ToolCaller;
+  /** Where the turn comes from, for the accounting of its upstream calls (default `api`). */
+  source?: Exclude<CallSource, 'system'>;
 }
 
 /** Known once the turn is prepared, before the upstream is asked. */

@@ -1,15 +1,92 @@
 /**
- * One upstream call on one channel, as both `channels` (test) and `chat` make it: pick a key, map
- * the model, apply the channel's overrides, and afterwards record the outcome (usage and key health).
+ * The one path of every upstream call — chat turns (API and bot), memory summaries, channel tests,
+ * model listings of channels and of group-admin: pick the channel's key, apply its overrides, ask,
+ * then account for the call. Accounting is an `upstream-call` event on the bus for every call
+ * (KERNEL.md §13.1: the usage recorder listens to it) and, for a call on a stored channel that spent
+ * tokens (chat, summary, test), the per-channel usage files and the key's health. A model listing
+ * goes to the event only: it has no model and no tokens, and counted in the usage files it would
+ * dilute what they measure per call (success rate, duration and tokens per call, per model and key).
  */
+import type { EventBus } from '../../kernel/index.ts';
+import type { NetworkPolicy } from '../net/index.ts';
+import { adapterFor } from './adapters.ts';
 import { mapModel, type Channel } from './channel.ts';
-import { UpstreamError } from './errors.ts';
+import { errorKind, UpstreamError } from './errors.ts';
 import { selectKey, type SelectedKey } from './keys.ts';
 import { recordCall, type StoreLike } from './usage.ts';
-import type { ChatRequest, Endpoint, Usage } from './types.ts';
+import { emptyUsage, type ChatRequest, type ChatResult, type Endpoint, type Usage } from './types.ts';
 
-/** The endpoint for one call on `channel` with `apiKey` (no key selection, no accounting: see `prepareCall`). */
-export function endpointFor(channel: Channel, apiKey: string, signal?: AbortSignal): Endpoint {
+/** What the call needs from its caller's module context. */
+export interface UpstreamDeps {
+  store: StoreLike;
+  events: Pick<EventBus, 'publish'>;
+}
+
+export type CallKind = 'chat' | 'test' | 'summary' | 'models';
+/** Who made the call happen: an API caller, the bot, or the server on its own account (memory summaries). */
+export type CallSource = 'api' | 'bot' | 'system';
+
+interface CallBase {
+  source: CallSource;
+  /** The chat's group and user, when known. */
+  groupId?: string;
+  userId?: string;
+  /**
+   * false: the channel is not a stored one as stored (an inline channel, or a stored one given another
+   * URL or key): its usage files and key health are left alone, and the event names no channel.
+   */
+  stored?: boolean;
+  /** The call comes after another channel or key failed. */
+  switched?: boolean;
+  signal?: AbortSignal;
+  /** Keeps the request off private networks (a base URL a group admin chose). */
+  network?: NetworkPolicy;
+}
+
+export interface ChatCall extends CallBase {
+  kind: 'chat' | 'test' | 'summary';
+  /** `model` is the one asked for; the channel's mapping is applied here. */
+  request: ChatRequest;
+  stream?: boolean;
+  /** Streamed text as it arrives. */
+  onContent?(text: string): void;
+}
+
+export interface ModelsCall extends CallBase {
+  kind: 'models';
+}
+
+export interface CallOutcome<T> {
+  value: T;
+  /** The model sent upstream (after mapping); '' for a model listing. */
+  model: string;
+  key: SelectedKey;
+  durationMs: number;
+}
+
+/** The payload of the `upstream-call` event. */
+export interface UpstreamCallEvent {
+  kind: CallKind;
+  source: CallSource;
+  /** null for a channel that is not stored (see `stored`). */
+  channelId: string | null;
+  /** The model asked for, before the channel's mapping; null for a model listing. */
+  model: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  durationMs: number;
+  success: boolean;
+  /** `http_429`, `timeout`, `aborted`, … (see errorKind); null on success. */
+  errorKind: string | null;
+  /** The upstream's message, already redacted; null on success. */
+  error: string | null;
+  groupId: string | null;
+  userId: string | null;
+}
+
+/** The endpoint for one call on `channel` with `apiKey`: its custom headers, paths, auth style and timeouts. */
+function endpointFor(channel: Channel, apiKey: string, call: CallBase): Endpoint {
   return {
     baseUrl: channel.baseUrl,
     apiKey,
@@ -18,35 +95,14 @@ export function endpointFor(channel: Channel, apiKey: string, signal?: AbortSign
     modelsPath: channel.endpoints?.models || channel.modelsPath || undefined,
     auth: channel.auth,
     timeout: channel.timeout,
-    signal,
-  };
-}
-
-export interface PreparedCall {
-  channel: Channel;
-  key: SelectedKey;
-  endpoint: Endpoint;
-  /** The requested model, and the one sent upstream after mapping. */
-  requestedModel: string;
-  model: string;
-  started: number;
-}
-
-export function prepareCall(channel: Channel, requestedModel: string, signal?: AbortSignal): PreparedCall {
-  const key = selectKey(channel);
-  return {
-    channel,
-    key,
-    endpoint: endpointFor(channel, key.key, signal),
-    requestedModel,
-    model: mapModel(channel, requestedModel),
-    started: performance.now(),
+    signal: call.signal,
+    network: call.network,
   };
 }
 
 /** The request as this channel wants it: mapped model, prompt prefix/suffix, stop sequences, default sampling. */
-export function applyChannel(call: PreparedCall, request: ChatRequest): ChatRequest {
-  const { overrides, advanced } = call.channel;
+function applyChannel(channel: Channel, request: ChatRequest): ChatRequest {
+  const { overrides, advanced } = channel;
   const prefix = overrides?.systemPromptPrefix ?? '';
   const suffix = overrides?.systemPromptSuffix ?? '';
   let messages = request.messages;
@@ -59,7 +115,7 @@ export function applyChannel(call: PreparedCall, request: ChatRequest): ChatRequ
   const stop = [...(request.stop ?? []), ...(overrides?.stopSequences ?? [])];
   return {
     ...request,
-    model: call.model,
+    model: mapModel(channel, request.model),
     messages,
     temperature: request.temperature ?? advanced?.llm?.temperature,
     maxTokens: request.maxTokens ?? (advanced?.llm?.maxTokens || undefined),
@@ -67,31 +123,75 @@ export function applyChannel(call: PreparedCall, request: ChatRequest): ChatRequ
   };
 }
 
-/** A short, countable name for an error (`http_429`, `timeout`, …). */
-export function errorType(err: unknown): string {
-  if (err instanceof UpstreamError) return err.kind === 'http' ? `http_${err.status}` : err.kind;
-  return 'internal';
+async function askChat(endpoint: Endpoint, channel: Channel, call: ChatCall): Promise<ChatResult> {
+  const adapter = adapterFor(channel.adapterType);
+  const request = applyChannel(channel, call.request);
+  if (!call.stream) return adapter.chat(endpoint, request);
+  let result: ChatResult | undefined;
+  for await (const event of adapter.stream(endpoint, request)) {
+    if (event.type === 'content') call.onContent?.(event.text);
+    else result = event.result;
+  }
+  if (!result) throw new UpstreamError('format', 200, 'the stream ended without a result');
+  return result;
 }
 
-/** Records the outcome; an abort by the caller is nobody's fault and is not recorded. */
-export async function finishCall(
-  store: StoreLike,
-  call: PreparedCall,
-  outcome: { usage?: Usage; error?: unknown },
-  source: string,
-  switched = false,
-): Promise<void> {
-  if (outcome.error instanceof UpstreamError && outcome.error.aborted) return;
-  await recordCall(store, {
-    channelId: call.channel.id,
-    model: call.requestedModel,
-    keyIndex: call.key.index,
-    ok: !outcome.error,
+/** Publishes the call and, where it belongs there, records it in the usage files (see the header). */
+async function account(deps: UpstreamDeps, channel: Channel, call: ChatCall | ModelsCall, key: SelectedKey, durationMs: number, outcome: { usage?: Usage; error?: unknown }): Promise<void> {
+  const usage = outcome.usage ?? emptyUsage();
+  const failed = outcome.error !== undefined;
+  const message = failed ? String((outcome.error as Error)?.message ?? outcome.error).slice(0, 300) : null;
+  const model = call.kind === 'models' ? null : call.request.model;
+  const event: UpstreamCallEvent = {
+    kind: call.kind,
+    source: call.source,
+    channelId: call.stored === false ? null : channel.id,
+    model,
+    ...usage,
+    durationMs,
+    success: !failed,
+    errorKind: failed ? errorKind(outcome.error) : null,
+    error: message,
+    groupId: call.groupId ?? null,
+    userId: call.userId ?? null,
+  };
+  deps.events.publish('upstream-call', { ...event });
+  // An abort by the caller is nobody's fault: the channel's statistics and key health stay as they were.
+  const aborted = outcome.error instanceof UpstreamError && outcome.error.aborted;
+  if (call.stored === false || model === null || aborted) return;
+  await recordCall(deps.store, {
+    channelId: channel.id,
+    model,
+    keyIndex: key.index,
+    ok: !failed,
     usage: outcome.usage,
-    durationMs: performance.now() - call.started,
-    errorType: outcome.error ? errorType(outcome.error) : undefined,
-    errorMessage: outcome.error ? String((outcome.error as Error).message ?? outcome.error).slice(0, 300) : undefined,
-    source,
-    switched,
+    durationMs,
+    errorType: event.errorKind ?? undefined,
+    errorMessage: message ?? undefined,
+    source: call.kind,
+    switched: call.switched,
   });
+}
+
+/**
+ * Makes one call on `channel` with the key its strategy picks and accounts for it, success or failure.
+ * Failures are rethrown as they came (redacted UpstreamErrors; see `upstreamFailure` for an answer).
+ */
+export async function callUpstream(deps: UpstreamDeps, channel: Channel, call: ChatCall): Promise<CallOutcome<ChatResult>>;
+export async function callUpstream(deps: UpstreamDeps, channel: Channel, call: ModelsCall): Promise<CallOutcome<string[]>>;
+export async function callUpstream(deps: UpstreamDeps, channel: Channel, call: ChatCall | ModelsCall): Promise<CallOutcome<ChatResult | string[]>> {
+  const key = selectKey(channel);
+  const endpoint = endpointFor(channel, key.key, call);
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let value: ChatResult | string[];
+  try {
+    value = call.kind === 'models' ? await adapterFor(channel.adapterType).listModels(endpoint) : await askChat(endpoint, channel, call);
+  } catch (error) {
+    await account(deps, channel, call, key, elapsed(), { error });
+    throw error;
+  }
+  const durationMs = elapsed();
+  await account(deps, channel, call, key, durationMs, { usage: Array.isArray(value) ? undefined : value.usage });
+  return { value, model: call.kind === 'models' ? '' : mapModel(channel, call.request.model), key, durationMs };
 }

@@ -1,4 +1,6 @@
 /** A failed upstream call, typed so that callers can map it to an envelope and decide on failover. */
+import { HttpError } from '../../kernel/index.ts';
+import { AddressNotAllowed } from '../net/index.ts';
 
 /**
  * How much upstream text an error message may carry before it is redacted and cut to what is shown
@@ -40,4 +42,20 @@ export function upstreamMessage(text: string, status: number): string {
     /* not JSON: use the text itself */
   }
   return text.trim() || `upstream answered HTTP ${status}`;
+}
+
+/** A short, countable name for a failed call (`http_429`, `timeout`, `blocked`, …), in the usage files and the `upstream-call` event. */
+export function errorKind(err: unknown): string {
+  if (err instanceof UpstreamError) return err.kind === 'http' ? `http_${err.status}` : err.kind;
+  if (err instanceof AddressNotAllowed) return 'blocked';
+  return 'internal';
+}
+
+/**
+ * An upstream failure as every answer shows it: 502 API_ERROR, `<what>: <upstream message>`, with
+ * `details: {status, message, kind}` (API.md §3). Anything else comes back as it is.
+ */
+export function upstreamFailure(err: unknown, what: string): unknown {
+  if (!(err instanceof UpstreamError)) return err;
+  return new HttpError(502, 'API_ERROR', `${what}: ${err.message}`, { extra: { details: { status: err.status, message: err.message, kind: err.kind } } });
 }

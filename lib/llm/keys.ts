@@ -2,7 +2,7 @@
  * Which API key of a channel to use next (API.md §4.2). Stateless: round-robin and least-used are
  * derived from the persisted `usageCount`s, so the rotation survives reloads and restarts.
  */
-import type { Channel } from './channel.ts';
+import type { ApiKeyEntry, Channel } from './channel.ts';
 
 /** A key with this many errors is skipped until someone resets it. */
 const MAX_KEY_ERRORS = 10;
@@ -17,11 +17,18 @@ export interface SelectedKey {
   strategy: Channel['strategy'];
 }
 
+const isEnabled = (entry: ApiKeyEntry) => !!entry.key && entry.enabled !== false;
+
+/** The entries of `apiKeys` a call may use: set and not disabled. */
+export function enabledKeys(channel: Pick<Channel, 'apiKeys'>): ApiKeyEntry[] {
+  return (channel.apiKeys ?? []).filter(isEnabled);
+}
+
 export function selectKey(channel: Pick<Channel, 'apiKey' | 'apiKeys' | 'strategy'>, now = Date.now(), random = Math.random): SelectedKey {
   const strategy = channel.strategy ?? 'round-robin';
   const usable = (channel.apiKeys ?? [])
     .map((entry, index) => ({ entry, index }))
-    .filter(({ entry }) => entry.key && entry.enabled !== false && (entry.errorCount ?? 0) < MAX_KEY_ERRORS);
+    .filter(({ entry }) => isEnabled(entry) && (entry.errorCount ?? 0) < MAX_KEY_ERRORS);
   if (!usable.length) return { key: channel.apiKey ?? '', index: -1, name: 'apiKey', strategy };
 
   const pick = (() => {

@@ -6,7 +6,7 @@
 import type { Channel } from './channel.ts';
 import type { Usage } from './types.ts';
 
-/** Structural view of the kernel store (lib code imports no kernel files). */
+/** The part of the kernel store these files use (structural). */
 interface CollectionLike<T> {
   read(): Promise<T>;
   update<R = void>(fn: (data: T) => R | Promise<R>): Promise<R>;
@@ -65,7 +65,7 @@ export interface CallRecord {
   /** Short error kind (`http_429`, `timeout`, …) and message when the call failed. */
   errorType?: string;
   errorMessage?: string;
-  /** `chat`, `test`, … */
+  /** The call's kind (`chat`, `test`, `summary`: see call.ts), counted in `sources`. */
   source: string;
   /** The call came after another channel had failed. */
   switched?: boolean;

@@ -1,6 +1,10 @@
-/** What the channels module asks upstream: a test chat, the model list, base-URL latency probes. */
+/**
+ * What the channels module asks upstream: a test chat and the model list (both through the one
+ * upstream path, `callUpstream`, which accounts for them), and base-URL latency probes (a bare GET,
+ * no key, no model: not an LLM call).
+ */
 import { HttpError } from '../../kernel/index.ts';
-import { adapterFor, applyChannel, finishCall, prepareCall, UpstreamError, upstreamRequest, type Channel, type ChatResult, type StoreLike, type UpstreamResponse } from '../../lib/llm/index.ts';
+import { callUpstream, upstreamFailure, UpstreamError, upstreamRequest, type Channel, type ChatResult, type UpstreamDeps, type UpstreamResponse } from '../../lib/llm/index.ts';
 
 const TEST_PROMPT = 'Say hello in one short sentence.';
 const PROBE_TIMEOUT_MS = 5000;
@@ -8,10 +12,8 @@ const OPENAI_HOST = 'api.openai.com';
 
 /** An upstream failure as the client sees it: 502 API_ERROR with the upstream's status and message. */
 export function apiError(err: unknown, what: string): HttpError {
-  if (err instanceof HttpError) return err;
-  if (err instanceof UpstreamError) {
-    return new HttpError(502, 'API_ERROR', `${what}: ${err.message}`, { extra: { details: { status: err.status, message: err.message, kind: err.kind } } });
-  }
+  const failure = upstreamFailure(err, what);
+  if (failure instanceof HttpError) return failure;
   throw err;
 }
 
@@ -22,30 +24,19 @@ export interface TestOutcome {
   keyInfo: { index: number; name: string; strategy: string };
 }
 
-/** Sends one short chat to the channel (streamed when the channel streams) and records it as a `test` call. */
-export async function testChat(store: StoreLike, channel: Channel, model: string, maxTokens: number, persisted: boolean): Promise<TestOutcome> {
-  const call = prepareCall(channel, model);
-  const request = applyChannel(call, { model, messages: [{ role: 'user', content: TEST_PROMPT }], maxTokens });
-  const adapter = adapterFor(channel.adapterType);
-  const started = performance.now();
-  try {
-    let result: ChatResult | undefined;
-    if (channel.advanced?.streaming?.enabled) {
-      for await (const event of adapter.stream(call.endpoint, request)) if (event.type === 'end') result = event.result;
-    } else result = await adapter.chat(call.endpoint, request);
-    if (!result) throw new UpstreamError('format', 200, 'stream ended without a result');
-    if (persisted) await finishCall(store, call, { usage: result.usage }, 'test');
-    return { result, elapsed: Math.round(performance.now() - started), model: call.model, keyInfo: { index: call.key.index, name: call.key.name, strategy: call.key.strategy } };
-  } catch (err) {
-    if (persisted) await finishCall(store, call, { error: err }, 'test');
-    throw err;
-  }
+/**
+ * Sends one short chat to the channel (streamed when the channel streams), a `test` call made for an API
+ * caller. `stored`: the channel is the stored one as stored, so its statistics count the call.
+ */
+export async function testChat(deps: UpstreamDeps, channel: Channel, model: string, maxTokens: number, stored: boolean): Promise<TestOutcome> {
+  const request = { model, messages: [{ role: 'user' as const, content: TEST_PROMPT }], maxTokens };
+  const out = await callUpstream(deps, channel, { kind: 'test', source: 'api', stored, stream: channel.advanced?.streaming?.enabled, request });
+  return { result: out.value, elapsed: out.durationMs, model: out.model, keyInfo: { index: out.key.index, name: out.key.name, strategy: out.key.strategy } };
 }
 
 /** The upstream's model ids; the official OpenAI host also lists non-chat models, which are left out. */
-export async function fetchModels(channel: Channel): Promise<string[]> {
-  const call = prepareCall(channel, '');
-  const models = await adapterFor(channel.adapterType).listModels(call.endpoint);
+export async function fetchModels(deps: UpstreamDeps, channel: Channel, stored: boolean): Promise<string[]> {
+  const { value: models } = await callUpstream(deps, channel, { kind: 'models', source: 'api', stored });
   const official = (() => {
     try {
       return new URL(channel.baseUrl).hostname === OPENAI_HOST;

@@ -72,7 +72,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
     const model = body.model ?? channel.models[0] ?? FALLBACK_TEST_MODEL[channel.adapterType];
     const now = Date.now();
     try {
-      const out = await testChat(ctx.store, channel, model, channel.advanced?.llm?.maxTokens || 100, stored);
+      const out = await testChat(ctx, channel, model, channel.advanced?.llm?.maxTokens || 100, stored);
       if (stored) await change(channel.id, (ch) => void Object.assign(ch, { status: 'active', lastHealthCheck: now, testedAt: now }));
       c.body = {
         success: true,
@@ -93,7 +93,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   const testModel = async (channel: Channel, model: string) => {
     const started = performance.now();
     try {
-      const out = await testChat(ctx.store, channel, model, 50, true);
+      const out = await testChat(ctx, channel, model, 50, true);
       return { model, success: true, elapsed: out.elapsed, response: out.result.content.slice(0, 100), keyInfo: out.keyInfo };
     } catch (err) {
       const e = apiError(err, 'test failed');
@@ -125,9 +125,9 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/fetch-models', ctx.validate({ summary: "List the upstream's models for a stored or inline channel", body: schemas.fetchModelsBody }), async (c) => {
-    const { channel } = await target(c.request.body as ChannelInput);
+    const { channel, stored } = await target(c.request.body as ChannelInput);
     try {
-      c.body = { models: await fetchModels(channel) };
+      c.body = { models: await fetchModels(ctx, channel, stored) };
     } catch (err) {
       throw apiError(err, 'fetching models failed');
     }
@@ -140,7 +140,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   router.get('/:id/models', ctx.validate({ summary: "The upstream's models, asked with the stored key at the stored base URL", params: schemas.idParams }), async (c) => {
     const channel = await find(c.params.id);
     try {
-      c.body = { models: await fetchModels(channel) };
+      c.body = { models: await fetchModels(ctx, channel, true) };
     } catch (err) {
       throw apiError(err, 'fetching models failed');
     }

@@ -1,12 +1,12 @@
 /**
- * `POST /:groupId/models/fetch`: the model list of the group's own upstream, through the chat path's
- * adapters. A masked key is resolved only against the stored channel it belongs to and only for
+ * `POST /:groupId/models/fetch`: the model list of the group's own upstream, through the one upstream
+ * path (`callUpstream`) as a channel of its own (not a stored one), accounted for the group. A masked key is resolved only against the stored channel it belongs to and only for
  * that channel's stored base URL (KERNEL.md §10.16): another URL needs the real key. The URL is a
  * group admin's choice, so it gets the fetch tools' address policy: no loopback, private or
  * metadata address unless the master allows it (`builtinTools.fetch`).
  */
 import { HttpError, isMasked } from '../../kernel/index.ts';
-import { UpstreamError, adapterFor, normaliseBaseUrl, type AdapterType } from '../../lib/llm/index.ts';
+import { callUpstream, channelDefaults, normaliseBaseUrl, upstreamFailure, type AdapterType, type Channel, type UpstreamDeps } from '../../lib/llm/index.ts';
 import type { Settings } from '../../lib/group-settings/index.ts';
 import type { NetworkPolicy } from '../../lib/net/index.ts';
 
@@ -34,22 +34,29 @@ function resolveKey(body: FetchModelsBody, channel: Settings, adapterType: Adapt
   return match.apiKey!;
 }
 
-/** Sorted model ids of the upstream; 403 URL_NOT_ALLOWED for an address `network` refuses. */
-export async function fetchModels(body: FetchModelsBody, channel: Settings, network: NetworkPolicy, signal?: AbortSignal): Promise<string[]> {
+/** The group's upstream as a channel: the given URL, key and models path, the channel defaults otherwise. */
+function groupChannel(body: FetchModelsBody, apiKey: string, adapterType: AdapterType): Channel {
+  const baseUrl = normaliseBaseUrl(body.baseUrl, adapterType);
+  return {
+    ...channelDefaults(adapterType),
+    id: 'group-upstream',
+    name: 'group upstream',
+    baseUrl,
+    baseUrls: [baseUrl],
+    apiKey,
+    modelsPath: body.modelsPath ?? '',
+    timeout: { connect: 10_000, read: 15_000 },
+  };
+}
+
+/** Sorted model ids of the group's upstream; 403 URL_NOT_ALLOWED for an address `network` refuses. */
+export async function fetchModels(deps: UpstreamDeps, groupId: string, body: FetchModelsBody, stored: Settings, network: NetworkPolicy, signal?: AbortSignal): Promise<string[]> {
   const adapterType = body.adapterType ?? 'openai';
-  const apiKey = resolveKey(body, channel, adapterType);
+  const channel = groupChannel(body, resolveKey(body, stored, adapterType), adapterType);
   try {
-    const models = await adapterFor(adapterType).listModels({
-      baseUrl: normaliseBaseUrl(body.baseUrl, adapterType),
-      apiKey,
-      modelsPath: body.modelsPath || undefined,
-      timeout: { connect: 10_000, read: 15_000 },
-      signal,
-      network,
-    });
+    const { value: models } = await callUpstream(deps, channel, { kind: 'models', source: 'api', groupId, stored: false, signal, network });
     return [...new Set(models)].sort();
   } catch (err) {
-    if (!(err instanceof UpstreamError)) throw err;
-    throw new HttpError(502, 'API_ERROR', `The upstream did not list its models: ${err.message}`, { extra: { upstreamStatus: err.status } });
+    throw upstreamFailure(err, 'The upstream did not list its models');
   }
 }

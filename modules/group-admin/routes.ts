@@ -110,7 +110,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
     const abort = new AbortController();
     c.res.once('close', () => c.res.writableEnded || abort.abort());
     const channel = (await merged(c.params.groupId)).independentChannel as Settings;
-    c.body = await fetchModels(body(c) as unknown as FetchModelsBody, channel, readToolSettings(ctx.config).fetch, abort.signal);
+    c.body = await fetchModels(ctx, c.params.groupId, body(c) as unknown as FetchModelsBody, channel, readToolSettings(ctx.config).fetch, abort.signal);
   });
 
   const usageLimitView = async (groupId: string) => {

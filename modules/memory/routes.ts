@@ -161,7 +161,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
     // A client that goes away aborts the upstream call.
     const abort = new AbortController();
     c.res.once('close', () => c.res.writableEnded || abort.abort());
-    c.body = await summarize(memories, c.params.userId, { useLLM: body<{ useLLM?: boolean }>(c).useLLM === true, store: ctx.store, config: ctx.config, signal: abort.signal });
+    c.body = await summarize(memories, c.params.userId, { useLLM: body<{ useLLM?: boolean }>(c).useLLM === true, store: ctx.store, config: ctx.config, events: ctx.events, signal: abort.signal });
   });
 
   router.delete('/user/:userId', ctx.validate({ summary: "Clear a user's memories (soft unless hard=true)", params: userParams, query: hardQuery }), async (c) => {

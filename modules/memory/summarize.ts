@@ -4,7 +4,7 @@
  * more than five memories is condensed by an LLM: the originals are soft-deleted and the condensed
  * facts stored with `source: "summary"`.
  */
-import type { ConfigService, Store } from '../../kernel/index.ts';
+import type { ConfigService, EventBus, Store } from '../../kernel/index.ts';
 import { CATEGORIES, isLive, isSimilar, type Category, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
 import { chooseChannel, condense } from './condense.ts';
 
@@ -26,7 +26,7 @@ function duplicatesOf(live: Memory[]): Set<string> {
   return duplicates;
 }
 
-export async function summarize(memories: MemoryStore, userId: string, deps: { useLLM: boolean; store: Store; config: ConfigService; signal?: AbortSignal }) {
+export async function summarize(memories: MemoryStore, userId: string, deps: { useLLM: boolean; store: Store; config: ConfigService; events: EventBus; signal?: AbortSignal }) {
   // Fail before changing anything when the LLM step cannot run.
   const choice = deps.useLLM ? await chooseChannel(deps.store, deps.config) : undefined;
 
@@ -43,7 +43,7 @@ export async function summarize(memories: MemoryStore, userId: string, deps: { u
     for (const category of CATEGORIES) {
       const items = live.filter((m) => m.category === category);
       if (items.length <= CONDENSE_ABOVE) continue;
-      const facts = await condense(deps.store, choice, items.map((m) => m.content), deps.signal);
+      const facts = await condense(deps, choice, userId, items.map((m) => m.content), deps.signal);
       if (facts.length) condensed.set(category, { from: items, facts });
     }
   }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { adapterFor, type AdapterType, type ChatRequest, type Endpoint, type StreamEvent } from '../../../lib/llm/index.ts';
+import { adapterFor } from '../../../lib/llm/adapters.ts';
+import type { AdapterType, ChatRequest, Endpoint, StreamEvent } from '../../../lib/llm/index.ts';
 import { startUpstream, type Protocol, type Upstream } from '../../support/upstream.ts';
 import { rejection } from '../../support/rejection.ts';
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { adapterFor, type Endpoint } from '../../../lib/llm/index.ts';
+import { adapterFor } from '../../../lib/llm/adapters.ts';
+import type { Endpoint } from '../../../lib/llm/index.ts';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.ts';
 import { rejection } from '../../support/rejection.ts';
 

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import http from 'node:http';
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startEchoUpstream, type EchoUpstream } from '../../support/echo-upstream.ts';
 import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
+import { closedPort } from '../../support/ports.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 import { startUpstream, type Upstream } from '../../support/upstream.ts';
 
@@ -13,15 +12,6 @@ const GROUP = '123';
 const GROUP_KEY = 'sk-group-SECRET-0000-1111-abcd';
 const LISTED_KEY = 'sk-listed-SECRET-2222-3333-efgh';
 const ADMIN_KEY = 'sk-admin-SECRET-4444-5555-ijkl';
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('group-admin: the group upstream is no way into the host or to the group key (issue 15, items 4 and 5)', () => {
   let s: TestServer;
