@@ -15,7 +15,7 @@ import { createValidator } from '../validate.ts';
 import { createModuleWs } from '../ws/module-ws.ts';
 import type { WsService } from '../ws/service.ts';
 import type { KernelConfigService } from '../config/service.ts';
-import type { AuthService, EventBus, KernelRuntime, Logger, ModuleConfig, ModuleContext, Store } from '../types.ts';
+import type { AuthService, EventBus, KernelRuntime, Logger, ModuleContext, Store } from '../types.ts';
 
 const DISPOSE_TIMEOUT_MS = 5000;
 

@@ -1,18 +1,19 @@
 /**
- * Builds one version of a module, completely and on the side: bundle, shape check, `setup`, a fresh
- * router. Nothing is visible to requests until the registry swaps it in; a failure releases whatever
- * the half-built version registered.
+ * Builds one version of a module, completely and on the side: bundle, shape check, its configuration
+ * sections declared (their stored values checked), `setup`, a fresh router. Nothing is visible to
+ * requests until the registry swaps it in; a failure releases whatever the half-built version registered.
  */
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import path from 'node:path';
+import { compileSections } from '../config/sections.ts';
 import { bundleModule } from './bundle.ts';
 import { createModuleContext, withTimeout, type KernelServices } from './context.ts';
 import type { ModuleSource } from './discover.ts';
 import type { Logger, ModuleContext, ModuleDefinition, ModuleRouter } from '../types.ts';
 
 const SETUP_TIMEOUT_MS = 10_000;
-const KNOWN_KEYS = new Set(['name', 'prefix', 'public', 'setup', 'routes', 'teardown']);
+const KNOWN_KEYS = new Set(['name', 'prefix', 'public', 'config', 'setup', 'routes', 'teardown']);
 
 let versionCounter = 0;
 
@@ -52,6 +53,13 @@ export function checkDefinition(value: unknown, where: string): ModuleDefinition
   if (d.public !== undefined && (!Array.isArray(d.public) || !d.public.every((p) => typeof p === 'string' && p.startsWith('/')))) {
     fail('field "public" must be an array of paths starting with "/"');
   }
+  if (d.config !== undefined) {
+    try {
+      compileSections(where, d.config);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
   for (const fn of ['setup', 'routes', 'teardown']) if (d[fn] !== undefined && typeof d[fn] !== 'function') fail(`field "${fn}" must be a function`);
   if (!d.routes && !d.setup) fail('the module has neither "routes" nor "setup"');
   return d as ModuleDefinition;
@@ -88,6 +96,11 @@ export async function buildVersion(
     await handle.dispose();
   };
   try {
+    // Before setup, which may read them; released last, when the version goes.
+    if (def.config) {
+      const declaration = await services.config.declare(source.name, def.config);
+      handle.ctx.onDispose(() => declaration.release());
+    }
     if (def.setup) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

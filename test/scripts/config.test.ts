@@ -13,14 +13,16 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `npm run config -- <args>` as its own process (the script itself, without npm's banner). */
-function cli(dataDir: string, ...args: string[]): Promise<Run> {
+/** Runs `npm run config -- <args>` as its own process (the script itself, without npm's banner) with `env` added. */
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/config.ts'), ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/config.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
+
+const cli = (dataDir: string, ...args: string[]) => cliWith({ DATA_DIR: dataDir }, ...args);
 
 /** Each verb against `dataDir`; `source` is what the history records for a CLI write (`api` through a server). */
 function verbs(context: () => { dataDir: string; source: string; files: string }) {
@@ -169,6 +171,41 @@ describe('npm run config', function () {
         await s.stop();
         await mods.cleanup();
       }
+    });
+  });
+
+  describe('with a module that declares its own section, no server running', () => {
+    let dataDir: string;
+    let mods: ModulesDir;
+    let env: Record<string, string>;
+    before(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'chatai-config-sections-'));
+      mods = await makeModulesDir({ real: ['config'], fixtures: ['forecast'] });
+      env = { DATA_DIR: dataDir, MODULES_DIR: mods.dir, PLUGINS_FILE: path.join(dataDir, 'plugins.json') };
+    });
+    after(async () => {
+      await rm(dataDir, { recursive: true, force: true });
+      await mods.cleanup();
+    });
+
+    it('reads the section from the module’s config.ts: defaults, validation and masking as the server does', async () => {
+      expect((await cliWith(env, 'get', 'forecast.city')).stdout).to.equal('Berlin\n');
+      const bad = await cliWith(env, 'set', 'forecast.units', 'kelvin');
+      expect(bad.code).to.equal(1);
+      expect(bad.stderr).to.include('forecast.units must be equal to one of the allowed values');
+      const key = 'fc-0123456789abcdef0123456789abcdef';
+      expect((await cliWith(env, 'set', 'forecast.apiKey', key)).code).to.equal(0);
+      expect((await cliWith(env, 'get', 'forecast.apiKey')).stdout).to.equal('fc-****cdef\n');
+    });
+
+    it('keeps the section of a module disabled in plugins.json as it is, and refuses to change it', async () => {
+      await writeFile(env.PLUGINS_FILE, JSON.stringify({ forecast: { enabled: false } }));
+      const before = JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')).forecast;
+      expect((await cliWith(env, 'set', 'web.publicUrl', 'https://bot.example')).code).to.equal(0);
+      expect(JSON.parse(await readFile(path.join(dataDir, 'config.json'), 'utf8')).forecast).to.deep.equal(before);
+      const refused = await cliWith(env, 'set', 'forecast.city', 'Rome');
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.include('forecast belongs to no loaded module');
     });
   });
 
