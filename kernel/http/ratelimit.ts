@@ -8,14 +8,6 @@ import type { Context, Middleware } from 'koa';
 const MAX_KEYS = 10_000;
 const HEADERS = { remaining: 'X-RateLimit-Remaining', reset: 'X-RateLimit-Reset', total: 'X-RateLimit-Limit' };
 
-// koa-ratelimit builds its headers with an object literal of computed keys. As with nextTick's entries
-// (kernel/launch.mjs), V8 turns such a literal into a runtime call for good once a few full
-// collections have freed the shapes it recorded, which idle seconds are enough for: about 1 % of a
-// request's CPU from then on, in one start of four measured. A live object with the same keys, in
-// the same order and with the same kinds of values (integers, then seconds with a fraction, then
-// the maximum), holds those shapes.
-const heldShapes: object[] = [];
-
 export function rateLimit(opts: { max: number; windowMs: number; exempt: (c: Context) => boolean }): Middleware {
   const db = new Map<string, { reset: number }>();
   const limit = ratelimit({
@@ -28,7 +20,6 @@ export function rateLimit(opts: { max: number; windowMs: number; exempt: (c: Con
     errorMessage: 'Too many requests; slow down',
     headers: HEADERS,
   }) as unknown as Middleware;
-  heldShapes.push({ [HEADERS.remaining]: 0, [HEADERS.reset]: 0.5, [HEADERS.total]: opts.max });
   // koa-ratelimit never deletes a key: once many clients have come and gone, drop the expired ones
   // (at most once a second, so that many live clients do not make every request a sweep).
   let swept = 0;
