@@ -64,9 +64,9 @@ function BotRow({ bot, onChanged }) {
       onChanged();
     });
   return html`<tr data-bot=${bot.selfId ?? ''} data-connection=${id ?? null}>
-    <td><b>${bot.selfId ?? '—'}</b></td>
+    <td><b>${bot.selfId ?? '—'}</b>${bot.nickname ? html`<br /><small class="muted">${bot.nickname}</small>` : null}</td>
     <td>${bot.via === 'forward' ? t('forward') : t('reverse')}
-      ${id ? html`<br /><code>${id}</code> <small class="muted">${bot.connection?.url ?? ''}</small>` : null}
+      ${id ? html`<br /><code>${id}</code> <small class="muted">${bot.url ?? bot.connection?.url ?? ''}</small>` : null}
       ${bot.connection?.accessToken ? html` <span class="badge">${t('token set')}</span>` : null}</td>
     <td><span class=${'badge ' + (bot.connected ? 'ok' : 'warn')} data-status=${bot.connected ? 'connected' : 'disconnected'}>${t(bot.connected ? 'connected' : 'disconnected')}</span>
       ${bot.connectedAt ? html`<br /><small class="muted">${t('since {time}', { time: fmtTime(bot.connectedAt) })}</small>` : null}</td>
