@@ -1,6 +1,6 @@
 /** Which conversation a turn belongs to, what of it the model sees, and what the turn adds to it. */
 import type { ConfigService } from '../../kernel/index.ts';
-import type { ConversationStore, NewMessage, StoredMessage } from '../conversations/index.ts';
+import type { ConversationMeta, ConversationStore, NewMessage, StoredMessage } from '../conversations/index.ts';
 import type { ChatMessage } from '../llm/index.ts';
 import type { EngineOutcome } from './engine.ts';
 
@@ -23,7 +23,7 @@ export function history(stored: StoredMessage[]): ChatMessage[] {
 }
 
 /** Appends the user's message and everything the turn produced; the last message carries model and usage. */
-export function persist(conversations: ConversationStore, id: string, message: string, outcome: EngineOutcome, meta: { userId: string; groupId?: string }) {
+export function persist(conversations: ConversationStore, id: string, message: string, outcome: EngineOutcome, meta: ConversationMeta) {
   const last = outcome.messages.length - 1;
   const produced: NewMessage[] = outcome.messages.map((m, i) => (i === last ? { ...m, model: outcome.model, usage: outcome.usage } : { ...m }));
   return conversations.append(id, [{ role: 'user', content: message }, ...produced], meta);

@@ -50,7 +50,7 @@ export async function runChatTurn(ctx: ModuleContext, request: TurnRequest, sink
     const { sampling } = settings;
     const { userId, groupId, stream, signal, caller } = request;
     const outcome = await runChat(ctx, { routes, source: request.source ?? 'api', userId, groupId, messages, sampling, tools, stream, signal, caller, sink: engineSink });
-    await persist(conversations, conversationId, request.message, outcome, { userId: request.userId, groupId: request.groupId });
+    await persist(conversations, conversationId, request.message, outcome, { userId: request.userId, groupId: request.groupId, source: request.conversationSource });
     const { content, model, channelId, usage, finishReason, toolCalls } = outcome;
     const result: TurnOutcome = { content, conversationId, presetId: settings.presetId, model, channelId, usage, finishReason, toolCalls };
     sink.end?.(result);

@@ -1,5 +1,6 @@
 /** What a caller of `runChatTurn` gives and gets: the HTTP chat routes, and the bot bridge. */
 import type { HttpError } from '../../kernel/index.ts';
+import type { ConversationSource } from '../conversations/index.ts';
 import type { CallSource, ToolCall, Usage } from '../llm/index.ts';
 import type { ToolCaller } from './tools.ts';
 
@@ -24,6 +25,8 @@ export interface TurnRequest {
   caller?: ToolCaller;
   /** Where the turn comes from, for the accounting of its upstream calls (default `api`). */
   source?: Exclude<CallSource, 'system'>;
+  /** The chat outside the API the conversation belongs to (the bot's QQ chat), kept on it and listed with it. */
+  conversationSource?: ConversationSource;
 }
 
 /** Known once the turn is prepared, before the upstream is asked. */

@@ -53,12 +53,13 @@ function preview(message: StoredMessage | undefined): string {
 }
 
 function summarize(conversation: ConversationFile): ConversationSummary {
-  const { id, userId, groupId, title, createdAt, updatedAt, messages } = conversation;
+  const { id, userId, groupId, title, source, createdAt, updatedAt, messages } = conversation;
   return {
     id,
     ...(userId !== undefined ? { userId } : {}),
     ...(groupId !== undefined ? { groupId } : {}),
     ...(title !== undefined ? { title } : {}),
+    ...(source !== undefined ? { source } : {}),
     messageCount: messages.length,
     createdAt,
     updatedAt,
@@ -134,6 +135,7 @@ export function conversationStore(store: Store): ConversationStore {
         for (const key of ['userId', 'groupId', 'title'] as const) {
           if (meta[key] !== undefined) conversation[key] = meta[key];
         }
+        if (meta.source !== undefined) conversation.source = meta.source;
         for (const message of messages) conversation.messages.push({ ...message, timestamp: message.timestamp ?? now });
         conversation.updatedAt = now;
       });

@@ -30,11 +30,20 @@ export interface StoredMessage {
 /** A message handed to `append`: the timestamp is optional. */
 export type NewMessage = Omit<StoredMessage, 'timestamp'> & { timestamp?: number };
 
+/** Where a conversation lives outside the API: a QQ chat the bot bridge answers (KERNEL.md §12 item 5). */
+export interface ConversationSource {
+  platform: 'qq';
+  selfId: string;
+  groupId?: string;
+  userId: string;
+}
+
 /** Who a conversation belongs to; given on `append`, kept from the first time it is seen. */
 export interface ConversationMeta {
   userId?: string;
   groupId?: string;
   title?: string;
+  source?: ConversationSource;
 }
 
 /** The file `conversations/<key>.json`. */

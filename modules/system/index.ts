@@ -3,8 +3,8 @@ import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { health, metrics, status } from './status.ts';
 
-/** Events of the kernel itself, sent on /api/system/events (KERNEL.md §10.9). */
-const KERNEL_EVENTS = new Set(['module-loaded', 'module-failed', 'module-unloaded', 'config-changed']);
+/** Events of the kernel itself, sent on /api/system/events (KERNEL.md §10.9), and the bot bridge's connection events (§12 item 10). */
+const KERNEL_EVENTS = new Set(['module-loaded', 'module-failed', 'module-unloaded', 'config-changed', 'bot-connected', 'bot-disconnected']);
 const moduleName = { type: 'object', properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['name'] };
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {

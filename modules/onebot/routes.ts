@@ -1,0 +1,75 @@
+/**
+ * `/api/bots` (KERNEL.md §12 item 10): the bots and forward connections with their counters, the
+ * forward connections managed in `onebot.connections` (through the configuration, so its
+ * validation and history apply), a test message, and the reverse URL to paste (never the token).
+ */
+import { HttpError, badRequest, maskKey, maskUrl, notFound, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
+import { ActionError } from './actions.ts';
+import { actionSocket, listBots } from './bots.ts';
+import { seenAccounts } from './connections.ts';
+import { forwardConnections, type ForwardConnection } from './forward.ts';
+import { REVERSE_PATH } from './reverse.ts';
+import { connectionBody, connectionParams, selfIdParams, sendBody, type SendBody } from './schemas.ts';
+import { text } from './segments.ts';
+import { sendMessage } from './send.ts';
+
+const shown = (c: ForwardConnection) => ({ id: c.id, url: maskUrl(c.url), ...(c.accessToken ? { accessToken: maskKey(c.accessToken) } : {}) });
+
+/** The URL an implementation on the other side dials: `web.publicUrl`'s, else the one this request came to. */
+function reverseUrl(c: RequestContext, ctx: ModuleContext): string {
+  const base = (ctx.config.get<string | undefined>('web.publicUrl') || `${c.protocol}://${c.host}`).replace(/\/+$/, '');
+  return base.replace(/^http/, 'ws') + REVERSE_PATH;
+}
+
+/** A failed send as an answer: the implementation refused (502), or did not answer (504). */
+function sendFailure(err: unknown): unknown {
+  if (!(err instanceof ActionError)) return err;
+  if (err.retcode === null) return new HttpError(504, 'ACTION_TIMEOUT', err.message);
+  return new HttpError(502, 'ACTION_FAILED', err.message, { extra: { retcode: err.retcode } });
+}
+
+export function routes(router: ModuleRouter, ctx: ModuleContext): void {
+  router.get('/', ctx.validate({ summary: 'The connected bots and the forward connections, with their counters' }), async (c) => {
+    const seen = (await seenAccounts(ctx).read()).connections;
+    c.body = listBots(ctx.ws, forwardConnections(ctx), seen);
+  });
+
+  router.get('/reverse', ctx.validate({ summary: 'The reverse WebSocket URL to paste into the implementation, and whether a token is set' }), (c) => {
+    c.body = { url: reverseUrl(c, ctx), tokenSet: Boolean(ctx.config.get<string | undefined>('onebot.accessToken')) };
+  });
+
+  router.get('/connections', ctx.validate({ summary: 'The forward connections (onebot.connections), tokens masked' }), (c) => {
+    c.body = forwardConnections(ctx).map(shown);
+  });
+
+  router.post('/connections', ctx.validate({ summary: 'Add a forward connection', body: connectionBody }), async (c) => {
+    const body = c.request.body as ForwardConnection;
+    const all = ctx.config.get<ForwardConnection[] | undefined>('onebot.connections') ?? [];
+    if (all.some((x) => x.id === body.id)) throw new HttpError(409, 'CONNECTION_EXISTS', `A connection "${body.id}" exists already`);
+    await ctx.config.update({ onebot: { connections: [...all, body] } });
+    c.status = 201;
+    c.body = shown(body);
+  });
+
+  router.delete('/connections/:id', ctx.validate({ summary: 'Remove a forward connection (it is closed)', params: connectionParams }), async (c) => {
+    const { id } = c.params as { id: string };
+    const all = ctx.config.get<ForwardConnection[] | undefined>('onebot.connections') ?? [];
+    if (!all.some((x) => x.id === id)) throw notFound('CONNECTION_NOT_FOUND', `No connection "${id}"`);
+    await ctx.config.update({ onebot: { connections: all.filter((x) => x.id !== id) } });
+    c.body = { id, deleted: true };
+  });
+
+  router.post('/:selfId/send', ctx.validate({ summary: 'Send a text from a connected bot to a group or a user', params: selfIdParams, body: sendBody }), async (c) => {
+    const { selfId } = c.params as { selfId: string };
+    const { groupId, userId, message } = c.request.body as SendBody;
+    if ((groupId === undefined) === (userId === undefined)) throw badRequest('Give groupId or userId (one of them)', 'body.groupId');
+    const socket = actionSocket(ctx.ws, selfId);
+    if (!socket) throw notFound('BOT_NOT_FOUND', `Bot ${selfId} is not connected (or has no connection that carries actions)`);
+    const to = groupId !== undefined ? { groupId: String(groupId) } : { userId: String(userId) };
+    try {
+      c.body = { messageId: (await sendMessage(socket, to, [text(message)])) ?? null };
+    } catch (err) {
+      throw sendFailure(err);
+    }
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Who is answered, and what triggers an answer (KERNEL.md §12 items 2 and 4). The lists come first:
+ * `trigger.blacklist*` and non-empty `trigger.whitelist*`, then the group's own `listMode`. A group
+ * message triggers with the group's effective settings: the group enabled, then an `at` of the bot
+ * (or a reply to one of its messages), a prefix (removed before the model sees the text), a
+ * keyword, or chance. A private message follows `trigger.private.mode`. The text for the model
+ * comes back, or undefined when nothing triggers.
+ */
+import type { ConfigService } from '../../kernel/index.ts';
+import { getPath, type Settings } from '../../lib/group-settings/index.ts';
+
+const ids = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : []);
+
+/** Whether the global lists let this sender (in this group) be answered at all. */
+export function listsAllow(config: ConfigService, userId: string, groupId: string | undefined): boolean {
+  const list = (key: string) => ids(config.get(`trigger.${key}`));
+  if (list('blacklistUsers').includes(userId)) return false;
+  if (groupId !== undefined && list('blacklistGroups').includes(groupId)) return false;
+  const users = list('whitelistUsers');
+  if (users.length && !users.includes(userId)) return false;
+  const groups = list('whitelistGroups');
+  return !(groupId !== undefined && groups.length && !groups.includes(groupId));
+}
+
+/** Whether the group's own user list (`listMode`, `blacklist`, `whitelist`) lets this sender be answered. */
+export function groupListAllows(settings: Settings, userId: string): boolean {
+  const mode = getPath(settings, 'listMode');
+  if (mode === 'blacklist') return !ids(getPath(settings, 'blacklist')).includes(userId);
+  if (mode === 'whitelist') {
+    const list = ids(getPath(settings, 'whitelist'));
+    return !list.length || list.includes(userId);
+  }
+  return true;
+}
+
+/** The text after the first prefix it starts with, trimmed; undefined when it starts with none. */
+function afterPrefix(text: string, prefixes: string[]): string | undefined {
+  const prefix = prefixes.find((p) => text.startsWith(p));
+  return prefix === undefined ? undefined : text.slice(prefix.length).trim();
+}
+
+export interface GroupMessage {
+  text: string;
+  /** An `at` of the bot, or a reply to one of its messages. */
+  addressed: boolean;
+}
+
+/** The text for the model when a group message triggers, else undefined. */
+export function groupTrigger(config: ConfigService, settings: Settings, message: GroupMessage, random: () => number = Math.random): string | undefined {
+  const on = (path: string) => config.get(`trigger.group.${path}`) !== false;
+  if (settings.enabled === false || getPath(settings, 'chat.enabled') === false || !on('enabled')) return undefined;
+  const prefixes = [...strings(getPath(settings, 'triggers.prefix')), ...strings([getPath(settings, 'customPrefix')])];
+  const stripped = on('prefix') ? afterPrefix(message.text, prefixes) : undefined;
+  const text = stripped ?? message.text;
+  if (!text) return undefined;
+  if (message.addressed && getPath(settings, 'triggers.at') !== false) return text;
+  if (stripped !== undefined) return text;
+  if (config.get('trigger.group.keyword') === true && strings(getPath(settings, 'triggers.keywords')).some((k) => text.includes(k))) return text;
+  const rate = Number(config.get('trigger.group.randomRate') ?? 0.05);
+  if (getPath(settings, 'triggers.random') === true && random() < rate) return text;
+  return undefined;
+}
+
+/** The text for the model when a private message triggers (`trigger.private`), else undefined. */
+export function privateTrigger(config: ConfigService, text: string): string | undefined {
+  if (config.get('trigger.private.enabled') === false) return undefined;
+  const mode = config.get<string | undefined>('trigger.private.mode') ?? 'prefix';
+  if (mode === 'always') return text || undefined;
+  if (mode !== 'prefix') return undefined;
+  return afterPrefix(text, strings(config.get('trigger.prefixes'))) || undefined;
+}
