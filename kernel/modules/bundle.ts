@@ -3,12 +3,19 @@
  * module's own files (npm packages stay external), and the bundle is compiled as a CommonJS module
  * that is never put in `require.cache`. Re-importing ES modules instead would keep every old copy
  * alive and never re-run the files they import (nodejs/node#49442).
+ *
+ * esbuild's API runs the builds in a helper process of about 35 MB, which it would keep for the life of
+ * the server. It is stopped once no build has run for HELPER_IDLE_MS; the next build starts it again,
+ * which adds about 40 ms to that reload (a reload within the idle spell, such as a burst of saves,
+ * finds it running). The helper is esbuild's one per process: a module that calls esbuild itself
+ * shares it, restarts it when stopped, and would see a call in flight at the moment of the stop fail.
  */
 import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { collectWhenSettled } from '../gc.ts';
 
 export interface Bundle {
   exports: unknown;
@@ -20,6 +27,7 @@ export interface Bundle {
 
 const LOADERS: Record<string, esbuild.Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' };
 const KERNEL_PREFIX = 'chatai-kernel:';
+const HELPER_IDLE_MS = 1000;
 
 type InternalModule = Module & { _compile(code: string, filename: string): void; paths: string[] };
 const ModuleClass = Module as unknown as {
@@ -36,7 +44,7 @@ export async function bundleModule(linkedEntry: string, kernelDir: string, loadK
   const entry = await realpath(linkedEntry);
   const dir = path.dirname(entry);
   const kernelImports = new Set<string>();
-  const result = await esbuild.build({
+  const result = await build({
     entryPoints: [entry],
     bundle: true,
     write: false,
@@ -102,6 +110,31 @@ export async function bundleModule(linkedEntry: string, kernelDir: string, loadK
   const files = Object.keys(result.metafile.inputs).map((f) => path.resolve(dir, f));
   return { exports: mod.exports, module: mod, files };
 }
+
+// The helper launch.mjs started for the kernel's own build is stopped after the modules' builds (a
+// server with no module at all keeps it): stopping it before they start would add a restart to the start.
+let builds = 0;
+let helperTimer: NodeJS.Timeout | undefined;
+
+function stopHelperLater(): NodeJS.Timeout {
+  const stop = () => {
+    void esbuild.stop();
+    // What the builds left (the helper's channel keeps a buffer twice the size of the largest output) is garbage now.
+    collectWhenSettled();
+  };
+  return setTimeout(stop, HELPER_IDLE_MS).unref();
+}
+
+/** esbuild.build, counted: the helper is stopped only when none has run for HELPER_IDLE_MS. */
+const build: typeof esbuild.build = async (options) => {
+  builds += 1;
+  clearTimeout(helperTimer);
+  try {
+    return await esbuild.build(options);
+  } finally {
+    if (--builds === 0) helperTimer = stopHelperLater();
+  }
+};
 
 let mapCounter = 0;
 

@@ -5,6 +5,7 @@
  * `module-loaded`/`module-unloaded` that announces it), finishes its in-flight requests and is
  * disposed afterwards; a failed build leaves the old version serving.
  */
+import { collectWhenSettled } from '../gc.ts';
 import type { KernelServices } from './context.ts';
 import { discover, readPlugins, type ModuleSource, type PluginSetting } from './discover.ts';
 import { buildVersion, type ModuleVersion } from './version.ts';
@@ -294,6 +295,8 @@ export class ModuleTable {
       });
     }
     await old.dispose();
+    // Its memory is garbage now, but V8 would leave it there until the next allocation pressure.
+    collectWhenSettled();
   }
 
   private publishRoutes(): void {
