@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { readSettings } from '../../kernel/env.ts';
+import { collectGarbage } from '../../kernel/gc.ts';
 import { startKernel } from '../../kernel/server.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
 import { fixtureText } from './support/fixture.ts';
@@ -25,24 +24,16 @@ declare global {
   var __benchRefs: WeakRef<object>[] | undefined;
 }
 
-/** `gc()`, also when node was started without --expose-gc (e.g. this file run on its own). */
-function exposeGc(): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
 /** Heap used after collecting everything collectable (WeakRef targets survive until the current job ends). */
-async function settledHeap(gc: () => void): Promise<number> {
+async function settledHeap(): Promise<number> {
   for (let i = 0; i < 4; i++) {
     await sleep(20);
-    gc();
+    collectGarbage();
   }
   return process.memoryUsage().heapUsed;
 }
 
 export async function run(): Promise<Figure[]> {
-  const gc = exposeGc();
   const root = await mkdtemp(path.join(tmpdir(), 'bench-memory-'));
   const modulesDir = path.join(root, 'modules');
   await mkdir(path.join(modulesDir, MODULE), { recursive: true });
@@ -58,7 +49,7 @@ export async function run(): Promise<Figure[]> {
   });
   try {
     if (globalThis.__benchRefs.length !== 1) throw new Error(`the fixture module did not load (${globalThis.__benchRefs.length} versions)`);
-    const before = await settledHeap(gc);
+    const before = await settledHeap();
     const times: number[] = [];
     for (let i = 0; i < RELOADS; i++) {
       const started = performance.now();
@@ -67,7 +58,7 @@ export async function run(): Promise<Figure[]> {
     }
     const failed = kernel.table.list().find((m) => m.name === MODULE);
     if (failed?.status !== 'loaded') throw new Error(`module "${MODULE}" is ${failed?.status}: ${failed?.error}`);
-    const after = await settledHeap(gc);
+    const after = await settledHeap();
     const refs = globalThis.__benchRefs;
     const old = refs.slice(0, -1);
     const alive = old.filter((ref) => ref.deref() !== undefined).length;

@@ -3,13 +3,16 @@
  * - save of a module file → the new version answering: median ≤ 100 ms, max ≤ 300 ms over 30 saves;
  * - requests failed while the module is reloaded 100 times under a steady load on its route and on
  *   another module's route: 0.
+ * Beside them, saves that come after esbuild's helper process has been stopped for idleness (the
+ * build starts it again): what that restart adds to a reload.
  * The fixture (test/fixtures/bench/reload-probe) answers the value written into it; the bench polls
  * its route back to back until the new value comes back.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestServer } from '../../test/support/server.ts';
-import { makeModulesDir, type ModulesDir } from '../../test/support/modules.ts';
+import { eventually, makeModulesDir, type ModulesDir } from '../../test/support/modules.ts';
+import { processTree } from '../../test/support/processes.ts';
 import { info, runIfMain, target, type Figure } from './support/figures.ts';
 import { fixtureText } from './support/fixture.ts';
 import { startBenchKernel } from './support/kernel.ts';
@@ -19,6 +22,7 @@ import { max, median } from './support/stats.ts';
 const MODULE = 'reload-probe';
 const ROUTE = `/api/${MODULE}/value`;
 const IDLE_SAVES = 30;
+const COLD_SAVES = 5;
 const LOADED_SAVES = 100;
 /** Pause between saves, so that two saves never fall into one debounce window. */
 const GAP_MS = 60;
@@ -60,6 +64,16 @@ class Probe {
   }
 }
 
+/** Times saves each made once the server has no esbuild helper process running. */
+async function timeColdSaves(server: TestServer, probe: Probe, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await eventually(async () => !(await processTree(server.pid())).some((p) => p.name === 'esbuild'), 10_000, "esbuild's helper to stop");
+    times.push(await probe.saveAndWait(`cold-${i}`));
+  }
+  return times;
+}
+
 async function timeSaves(probe: Probe, count: number, tag: string): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -79,6 +93,7 @@ export async function run(): Promise<Figure[]> {
     if ((await server.request('GET', ROUTE)).body?.data?.value !== 'start') throw new Error(`${ROUTE} does not answer the fixture's value`);
 
     const idle = await timeSaves(probe, IDLE_SAVES, 'idle');
+    const cold = await timeColdSaves(server, probe, COLD_SAVES);
     const idleFailed = probe.failed;
 
     const reloadsBefore = await probe.reloads();
@@ -93,6 +108,8 @@ export async function run(): Promise<Figure[]> {
     return [
       target(`save of a module file → new version answering, median of ${IDLE_SAVES}`, median(idle), 'ms', '≤', 100, 1),
       target(`save of a module file → new version answering, max of ${IDLE_SAVES}`, max(idle), 'ms', '≤', 300, 1),
+      info(`same, each save made after esbuild's helper was stopped (the build restarts it), median of ${COLD_SAVES}`, median(cold), 'ms', 1),
+      info(`same, max of ${COLD_SAVES}`, max(cold), 'ms', 1),
       info('requests that failed while polling for the new version (idle)', idleFailed, 'requests', 0),
       target(`requests failed while the module is reloaded ${LOADED_SAVES} times under load`, failedUnderLoad, 'requests', '=', 0, 0),
       info('requests sent during those reloads (module route + /api/system/status)', onModule.requests + onOther.requests, 'requests', 0),
