@@ -10,6 +10,8 @@ export interface KernelSettings {
   pluginsFile: string;
   modulesDir: string;
   rateLimitMax: number;
+  /** The web panel's own budget per window (kernel/http/ratelimit.ts). */
+  panelRateLimitMax: number;
   rateLimitWindowMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimit: string;
@@ -45,6 +47,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): KernelSettin
     pluginsFile: path.resolve(env.PLUGINS_FILE || 'plugins.json'),
     modulesDir: path.resolve(env.MODULES_DIR || 'modules'),
     rateLimitMax: int('RATE_LIMIT_MAX', 60, env),
+    panelRateLimitMax: int('PANEL_RATE_LIMIT_MAX', 600, env),
     rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 60000, env),
     logLevel: level,
     bodyLimit: env.BODY_LIMIT || '1mb',

@@ -123,8 +123,9 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   app.use(sendTogether());
   app.use(resolve(table, counters));
   app.use(envelope(log));
-  app.use(authenticate({ secret, isRevoked: auth.isRevoked, publicUrl: () => config.get<string>('web.publicUrl') || undefined }));
-  app.use(rateLimit({ max: settings.rateLimitMax, windowMs: settings.rateLimitWindowMs, exempt: (c) => !isRateLimited(c) }));
+  const limiter = rateLimit({ max: settings.rateLimitMax, panelMax: settings.panelRateLimitMax, windowMs: settings.rateLimitWindowMs, exempt: (c) => !isRateLimited(c) });
+  app.use(authenticate({ secret, isRevoked: auth.isRevoked, publicUrl: () => config.get<string>('web.publicUrl') || undefined, charge: limiter.charge }));
+  app.use(limiter.middleware);
   app.use(body(settings.bodyLimit));
   // Not async: every request passes through, and an async function would cost each one a promise.
   app.use((c, next) => {

@@ -33,6 +33,8 @@ export interface AuthOptions {
   isRevoked: (jti: string) => boolean;
   /** `web.publicUrl`, an origin a cookie-authenticated request may come from besides the Host. */
   publicUrl: () => string | undefined;
+  /** Counts a request about to be refused against the rate limit; rejects (429) once over it (KERNEL.md §13.4). */
+  charge: (c: Context) => Promise<void>;
 }
 
 /**
@@ -77,25 +79,32 @@ export function authenticate(opts: AuthOptions): Middleware {
     return user;
   }
 
+  /** Refuses `c` with `err` once it has been counted: a refusal never reaches the rate limit, so a flood would go uncounted. */
+  function deny(c: Context, err: HttpError): Promise<never> {
+    return opts.charge(c).then(() => {
+      throw err;
+    });
+  }
+
   function refuse(c: Context, next: Next, access: 'public' | 'token'): Promise<void> {
     delete c.state.user;
     if (access === 'public') return next();
     const cause = c.state.jwtOriginalError as { name?: string; message?: string } | undefined;
-    if (cause?.name === 'TokenExpiredError') throw new HttpError(401, 'TOKEN_EXPIRED', 'Token expired; log in again');
-    if (cause?.message === 'Token revoked') throw new HttpError(401, 'INVALID_TOKEN', 'Token has been revoked (logged out)');
-    throw new HttpError(401, 'INVALID_TOKEN', 'Invalid token');
+    if (cause?.name === 'TokenExpiredError') return deny(c, new HttpError(401, 'TOKEN_EXPIRED', 'Token expired; log in again'));
+    if (cause?.message === 'Token revoked') return deny(c, new HttpError(401, 'INVALID_TOKEN', 'Token has been revoked (logged out)'));
+    return deny(c, new HttpError(401, 'INVALID_TOKEN', 'Invalid token'));
   }
 
   function admit(c: Context, user: AuthUser, next: Next, access: 'public' | 'token'): Promise<void> {
     c.state.user = user;
     if (access === 'token' && !isAllowed(user, c)) {
-      throw new HttpError(403, 'FORBIDDEN', `A group admin of group "${user.groupId}" may not ${c.method} ${c.path}`);
+      return deny(c, new HttpError(403, 'FORBIDDEN', `A group admin of group "${user.groupId}" may not ${c.method} ${c.path}`));
     }
     return next();
   }
 
-  function crossSite(c: Context): never {
-    throw new HttpError(403, 'FORBIDDEN', `Cross-site ${c.method} refused: a request that relies on the cookie must come from this server's own pages (send an Authorization header from scripts)`);
+  function crossSite(c: Context): Promise<never> {
+    return deny(c, new HttpError(403, 'FORBIDDEN', `Cross-site ${c.method} refused: a request that relies on the cookie must come from this server's own pages (send an Authorization header from scripts)`));
   }
 
   // Not async: a token seen before (nearly every request) goes on without waiting a turn.
@@ -108,10 +117,10 @@ export function authenticate(opts: AuthOptions): Middleware {
     const found = tokenOf(c);
     // Whatever the browser attaches by itself (the cookie; on a public route, nothing yet: a login
     // sets the cookie) must not change state from another origin.
-    if (found?.by !== 'header' && !isSameOrigin(c, opts.publicUrl)) crossSite(c);
+    if (found?.by !== 'header' && !isSameOrigin(c, opts.publicUrl)) return crossSite(c);
     if (!found) {
       if (access === 'public') return next();
-      throw new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a Bearer token or the auth_token cookie');
+      return deny(c, new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a Bearer token or the auth_token cookie'));
     }
     const { token } = found;
     const known = verified.get(token);

@@ -92,6 +92,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
         MODULES_DIR: modules?.dir ?? opts.modulesDir ?? path.join(ROOT, 'modules'),
         PLUGINS_FILE: opts.pluginsFile ?? path.join(dataDir, 'plugins.test.json'),
         RATE_LIMIT_MAX: '100000',
+        PANEL_RATE_LIMIT_MAX: '100000',
         LOG_LEVEL: 'info',
         NODE_ENV: 'test',
         ...opts.env,
