@@ -12,14 +12,6 @@ import { HttpError } from '../errors.ts';
 const MAX_KEYS = 10_000;
 const HEADERS = { remaining: 'X-RateLimit-Remaining', reset: 'X-RateLimit-Reset', total: 'X-RateLimit-Limit' };
 
-// koa-ratelimit builds its headers with an object literal of computed keys. As with nextTick's entries
-// (kernel/launch.mjs), V8 turns such a literal into a runtime call for good once a few full
-// collections have freed the shapes it recorded, which idle seconds are enough for: about 1 % of a
-// request's CPU from then on, in one start of four measured. A live object with the same keys, in
-// the same order and with the same kinds of values (integers, then seconds with a fraction, then
-// the maximum), holds those shapes.
-const heldShapes: object[] = [];
-
 export interface RateLimitOptions {
   /** Per window, for a script's user (a Bearer token) and for an address before login. */
   max: number;
@@ -67,7 +59,6 @@ function budget(max: number, windowMs: number, prefix: string): Middleware {
     headers: HEADERS,
   };
   const limit = ratelimit(options) as unknown as Middleware;
-  heldShapes.push({ [HEADERS.remaining]: 0, [HEADERS.reset]: 0.5, [HEADERS.total]: max });
   // koa-ratelimit never deletes a key: once many clients have come and gone, drop the expired ones
   // (at most once a second, so that many live clients do not make every request a sweep).
   let swept = 0;
