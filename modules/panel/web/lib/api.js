@@ -1,6 +1,7 @@
 // The API client. URLs are relative to the page so the panel works under a reverse-proxy
 // sub-path; the JWT travels only in the HttpOnly cookie (credentials: 'same-origin').
 import { progress } from './progress.js';
+import { t } from './i18n.js';
 
 /** An error answer of the API: `message` is the envelope's `error`, `details` its field errors. */
 export class ApiError extends Error {
@@ -13,6 +14,46 @@ export class ApiError extends Error {
 }
 
 const url = (path) => 'api/' + path.replace(/^\/+/, '');
+
+/** The longest `Retry-After` the panel waits out; past it the 429 is shown as it is. */
+const MAX_WAIT_S = 60;
+let waiting = 0;
+let waitNotice = null;
+
+/** Shows "waiting" for one request until the returned function is called; one notice for all of them. */
+function showWait(seconds) {
+  waiting += 1;
+  if (!waitNotice) {
+    waitNotice = document.createElement('div');
+    waitNotice.className = 'wait-notice';
+    waitNotice.setAttribute('role', 'status');
+    document.body.append(waitNotice);
+  }
+  waitNotice.textContent = t('The server asks to slow down: trying again in {n} s…', { n: seconds });
+  return () => {
+    if (--waiting > 0) return;
+    waitNotice.remove();
+    waitNotice = null;
+  };
+}
+
+/**
+ * fetch, but a 429 is waited out once: its `Retry-After` (at least a second), with a notice, then the
+ * request is sent again. A refused request never reached its handler, so sending it again is safe.
+ */
+async function send(path, init) {
+  const res = await fetch(url(path), init);
+  if (res.status !== 429) return res;
+  const seconds = Math.max(1, Math.ceil(Number(res.headers.get('Retry-After')) || 1));
+  if (seconds > MAX_WAIT_S) return res;
+  const done = showWait(seconds);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  } finally {
+    done();
+  }
+  return fetch(url(path), init);
+}
 
 /** Sends a request and unwraps `{success, data}`; rejects with ApiError. `body` strings go as YAML. */
 export async function api(method, path, body) {
@@ -29,7 +70,7 @@ export async function api(method, path, body) {
   try {
     let res;
     try {
-      res = await fetch(url(path), { method, headers, body: payload, credentials: 'same-origin' });
+      res = await send(path, { method, headers, body: payload, credentials: 'same-origin' });
     } catch {
       throw new ApiError(0, { error: 'The server could not be reached', code: 'NETWORK' });
     }
@@ -85,7 +126,7 @@ export function listen(path, onEvent, onState) {
 export async function stream(path, body, onFrame, signal) {
   const done = progress();
   try {
-    const res = await fetch(url(path), {
+    const res = await send(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
       body: JSON.stringify(body),

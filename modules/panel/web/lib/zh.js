@@ -184,6 +184,7 @@ export const ZH = {
   Temperature: '温度',
   Test: '测试',
   'The document is valid.': '文档有效。',
+  'The server asks to slow down: trying again in {n} s…': '服务器要求放慢请求：{n} 秒后重试…',
   'There is no such page.': '没有这个页面。',
   Time: '时间',
   Tool: '工具',
