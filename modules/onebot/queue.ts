@@ -6,6 +6,7 @@
  * old version still runs keeps its chat busy for the new version after a reload.
  */
 import type { ModuleContext, WsSocket } from '../../kernel/index.ts';
+import { ActionError } from './actions.ts';
 import { liveBots, type LiveBot } from './bots.ts';
 import type { BotState, Job } from './state.ts';
 
@@ -87,8 +88,12 @@ export class Scheduler {
     try {
       await this.run(socket, job);
     } catch (err) {
-      bot.counters.errors += 1;
-      this.ctx.log.error(`${job.kind} for chat ${job.chat} failed: ${(err as Error)?.stack ?? err}`);
+      // A failed action was counted where it was sent; anything else is a fault of the bridge.
+      if (err instanceof ActionError) this.ctx.log.warn(`${job.kind} for chat ${job.chat} ended: ${err.message}`);
+      else {
+        bot.counters.errors += 1;
+        this.ctx.log.error(`${job.kind} for chat ${job.chat} failed: ${(err as Error)?.stack ?? err}`);
+      }
     } finally {
       delete bot.busy[job.chat];
       bot.running -= 1;

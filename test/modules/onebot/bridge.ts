@@ -74,5 +74,30 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
   return bridge;
 }
 
+export interface SuiteOptions extends StartOptions {
+  /** Configuration written back after each test. */
+  restore?: Record<string, unknown>;
+  /** Groups whose own settings are removed after each test. */
+  resetGroups?: number[];
+}
+
+/**
+ * Registers a suite's hooks: a bridge for the suite (given to `onBridge`), and for each test, when
+ * `onSim` is given, a simulator connected before it; after each, the simulators closed and the
+ * configuration and groups restored.
+ */
+export function bridgeSuite(opts: SuiteOptions, onBridge: (b: Bridge) => void, onSim?: (sim: OneBotSim) => void): void {
+  const { restore, resetGroups = [], ...start } = opts;
+  let b: Bridge | undefined;
+  before(async () => onBridge((b = await startBridge(start))));
+  after(() => b?.stop());
+  if (onSim) beforeEach(async () => onSim(await b!.sim()));
+  afterEach(async () => {
+    await b!.reset();
+    if (restore) await b!.configure(restore);
+    for (const groupId of resetGroups) expect((await b!.s.request('DELETE', `/api/group-admin/${groupId}/config`)).status).to.equal(200);
+  });
+}
+
 /** The chat requests the upstream got (model lists and probes aside). */
 export const chatCalls = (up: Upstream) => up.requests.filter((r) => r.protocol === 'openai');

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { seg, textOf, type OneBotSim, type RecordedRequest } from '../../support/onebot.ts';
-import { ALICE, BOB, BOT, GROUP, MASTER, OTHER_GROUP, chatCalls, startBridge, type Bridge } from './bridge.ts';
+import { ALICE, BOB, BOT, GROUP, MASTER, OTHER_GROUP, chatCalls, bridgeSuite, type Bridge } from './bridge.ts';
 
 const linkIn = (r: RecordedRequest) => /(https?:\/\/\S+\/login\?token=(\S+))/.exec(textOf(r.params!.message));
 const sentTo = (userId: number) => (r: RecordedRequest) => r.action === 'send_private_msg' && r.params?.user_id === userId;
@@ -15,10 +15,7 @@ describe('onebot: commands', function () {
   let b: Bridge;
   let sim: OneBotSim;
   // At debug level: not even a debug line may carry a link.
-  before(async () => (b = await startBridge({ env: { LOG_LEVEL: 'debug' } })));
-  after(() => b?.stop());
-  beforeEach(async () => (sim = await b.sim()));
-  afterEach(() => b.reset());
+  bridgeSuite({ env: { LOG_LEVEL: 'debug' } }, (x) => (b = x), (x) => (sim = x));
 
   /** Exchanges a link's token as the login page does; answers the login's data. */
   async function logIn(link: RegExpExecArray) {

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { OneBotSim, UpgradeRefused, seg, textOf } from '../../support/onebot.ts';
 import { eventually } from '../../support/modules.ts';
 import { readFrames } from '../../support/sse.ts';
-import { ALICE, BOT, GROUP, reverseUrl, startBridge, type Bridge } from './bridge.ts';
+import { ALICE, BOT, GROUP, reverseUrl, bridgeSuite, type Bridge } from './bridge.ts';
 
 const TOKEN = 'reverse-SECRET-token-0001';
 
@@ -16,9 +16,7 @@ describe('onebot: connections', function () {
   this.timeout(60_000);
   let b: Bridge;
   // One trusted proxy hop, so that a test can play a client that is not on loopback.
-  before(async () => (b = await startBridge({ env: { TRUST_PROXY: '1', LOG_LEVEL: 'debug' } })));
-  after(() => b?.stop());
-  afterEach(() => b.reset());
+  bridgeSuite({ env: { TRUST_PROXY: '1', LOG_LEVEL: 'debug' } }, (x) => (b = x));
 
   const bots = async () => (await b.s.request('GET', '/api/bots')).body.data as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const refusal = (sim: OneBotSim, opts: Parameters<OneBotSim['connectReverse']>[1]) =>

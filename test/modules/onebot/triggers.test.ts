@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { seg, textOf, type OneBotSim } from '../../support/onebot.ts';
-import { ALICE, BOB, BOT, GROUP, OTHER_GROUP, chatCalls, startBridge, type Bridge } from './bridge.ts';
+import { ALICE, BOB, BOT, GROUP, OTHER_GROUP, chatCalls, bridgeSuite, type Bridge } from './bridge.ts';
 
 const TRIGGER_DEFAULTS = {
   private: { enabled: true, mode: 'prefix' },
@@ -22,14 +22,7 @@ describe('onebot: triggers', function () {
   this.timeout(60_000);
   let b: Bridge;
   let sim: OneBotSim;
-  before(async () => (b = await startBridge()));
-  after(() => b?.stop());
-  beforeEach(async () => (sim = await b.sim()));
-  afterEach(async () => {
-    await b.reset();
-    await b.configure({ trigger: TRIGGER_DEFAULTS });
-    expect((await b.s.request('DELETE', `/api/group-admin/${GROUP}/config`)).status).to.equal(200);
-  });
+  bridgeSuite({ restore: { trigger: TRIGGER_DEFAULTS }, resetGroups: [GROUP] }, (x) => (b = x), (x) => (sim = x));
 
   type Sent = Parameters<OneBotSim['groupMessage']>[0];
   /** Sends a group message and answers what the model was asked (its last user message). */
