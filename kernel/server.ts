@@ -84,14 +84,15 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   const auth = await createAuthService({ secret, store, dataDir: settings.dataDir, config });
   const tools = createToolRegistry();
   const version = await packageVersion();
-  const counters: RequestCounters = { total: 0, errors: 0, inflight: 0 };
+  const counters: RequestCounters = { total: 0, errors: 0, inflight: 0, byModule: new Map() };
   const ws = new WsService(settings.logLevel);
 
   let table: ModuleTable;
   const runtime: KernelRuntime = {
     version,
     startedAt: Date.now(),
-    requests: () => ({ ...counters }),
+    requests: () => ({ total: counters.total, errors: counters.errors, inflight: counters.inflight }),
+    requestsByModule: () => [...counters.byModule].flatMap(([module, byStatus]) => [...byStatus].map(([status, count]) => ({ module, status, count }))),
     modules: () => table.list(),
     reloadModule: (name) => table.reload(name),
   };

@@ -374,12 +374,21 @@ export interface ModuleStatus {
   error?: string;
 }
 
-/** The kernel's own state, for the system module. */
+/** How many requests one module answered with one status. */
+export interface RequestCount {
+  module: string;
+  status: number;
+  count: number;
+}
+
+/** The kernel's own state, for the system and metrics modules. */
 export interface KernelRuntime {
   version: string;
   startedAt: number;
   /** Requests answered since start, and how many of them were 5xx. */
   requests(): { total: number; errors: number; inflight: number };
+  /** Requests answered since start, by the module whose route answered ('' when none did) and status; counts only grow. */
+  requestsByModule(): RequestCount[];
   modules(): ModuleStatus[];
   /** Reloads a module now; resolves false when no such module exists. */
   reloadModule(name: string): Promise<boolean>;

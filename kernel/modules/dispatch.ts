@@ -12,11 +12,16 @@ import type { ModuleVersion } from './version.ts';
 
 type Routed = Context & { _matchedRoute?: string; state: { versions?: readonly ModuleVersion[] } };
 
-/** What the kernel counts of its requests; the system module reports it. */
+/** What the kernel counts of its requests; the system and metrics modules report it. */
 export interface RequestCounters {
   total: number;
   errors: number;
   inflight: number;
+  /**
+   * Answers by the module whose route answered ('' when none did: a 404, a refusal of an unknown
+   * path) and then by status. Only grows; one entry per module and status seen, none per request.
+   */
+  byModule: Map<string, Map<number, number>>;
 }
 
 /**
@@ -45,7 +50,13 @@ export function resolve(table: ModuleTable, counters: RequestCounters): Middlewa
 
 function release(c: Context, versions: readonly ModuleVersion[], counters: RequestCounters): void {
   counters.inflight -= 1;
-  if (c.status >= 500) counters.errors += 1;
+  const status = c.status;
+  if (status >= 500) counters.errors += 1;
+  // The route was found (and kept) when the request was authenticated.
+  const module = routeOf(c)?.version.name ?? '';
+  let byStatus = counters.byModule.get(module);
+  if (!byStatus) counters.byModule.set(module, (byStatus = new Map()));
+  byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
   for (const v of versions) if (--v.inflight === 0) v.idle?.();
 }
 
