@@ -30,6 +30,8 @@ export interface EngineSink {
   content(text: string): void;
   toolCall(call: ToolCall): void;
   toolResult(result: { id: string; name: string; result: string; success: boolean }): void;
+  /** The final answer (all rounds' text) as soon as the upstream gave it, before it is accounted for and stored. */
+  answer?(content: string): void;
 }
 
 export interface EngineTurn {
@@ -81,7 +83,7 @@ async function current(store: StoreLike, channel: Channel): Promise<Channel> {
  * Asks the model once, trying the routes in order; on a key failure (401/403/429) the next key of the
  * same channel is tried first. Returns the answer and the route that gave it.
  */
-async function ask(deps: UpstreamDeps, turn: EngineTurn, messages: ChatMessage[], offerTools: boolean): Promise<{ result: ChatResult; route: Route }> {
+async function ask(deps: UpstreamDeps, turn: EngineTurn, messages: ChatMessage[], offerTools: boolean, earlier: string): Promise<{ result: ChatResult; route: Route }> {
   let lastError: unknown;
   let switched = false;
   for (const route of turn.routes) {
@@ -94,9 +96,13 @@ async function ask(deps: UpstreamDeps, turn: EngineTurn, messages: ChatMessage[]
         sentSomething = true;
         turn.sink.content(text);
       };
+      // An answer with no tool call to run is the final one (as runChat decides below).
+      const onResult = (result: ChatResult) => {
+        if (!result.toolCalls.length || !turn.tools || !offerTools) turn.sink.answer?.(earlier + result.content);
+      };
       try {
         const { source, userId, groupId, stream, signal } = turn;
-        const { value } = await callUpstream(deps, channel, { kind: 'chat', source, userId, groupId, switched, signal, stream, request, onContent });
+        const { value } = await callUpstream(deps, channel, { kind: 'chat', source, userId, groupId, switched, signal, stream, request, onContent, onResult });
         return { result: value, route };
       } catch (err) {
         // The client went away, or part of an answer is already out: nothing else can take over.
@@ -118,7 +124,7 @@ export async function runChat(deps: UpstreamDeps, turn: EngineTurn): Promise<Eng
   let content = '';
 
   for (let round = 0; ; round++) {
-    const { result, route } = await ask(deps, turn, messages, round < MAX_TOOL_ROUNDS);
+    const { result, route } = await ask(deps, turn, messages, round < MAX_TOOL_ROUNDS, content);
     // The channel that answered is tried first in the following rounds.
     turn.routes = [route, ...turn.routes.filter((r) => r !== route)];
     usage = addUsage(usage, result.usage);

@@ -46,6 +46,7 @@ export async function runChatTurn(ctx: ModuleContext, request: TurnRequest, sink
       content: (text) => sink.content?.(text),
       toolCall: (call) => sink.toolCall?.(call),
       toolResult: (result) => sink.toolResult?.(result),
+      answer: (content) => sink.answer?.(content),
     };
     const { sampling } = settings;
     const { userId, groupId, stream, signal, caller } = request;

@@ -51,7 +51,8 @@ export interface TurnOutcome {
 
 /**
  * Events of a turn, in order: `start` once; then `content`, `toolCall` and `toolResult` as they come;
- * then `end` (after the conversation was stored) or `error` — neither when the signal aborted the turn.
+ * `answer` once the final answer is in; then `end` (after the conversation was stored) or `error` —
+ * neither when the signal aborted the turn.
  * A failure before `start` (unknown preset, no channel) reaches no sink: the turn rejects with it.
  */
 export interface TurnSink {
@@ -59,6 +60,8 @@ export interface TurnSink {
   content?(text: string): void;
   toolCall?(call: ToolCall): void;
   toolResult?(result: { id: string; name: string; result: string; success: boolean }): void;
+  /** The final answer as soon as the upstream gave it, before it is accounted for and stored: a bot sends it at once. */
+  answer?(content: string): void;
   end?(outcome: TurnOutcome): void;
   error?(error: HttpError): void;
 }

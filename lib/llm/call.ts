@@ -50,6 +50,8 @@ export interface ChatCall extends CallBase {
   stream?: boolean;
   /** Streamed text as it arrives. */
   onContent?(text: string): void;
+  /** The whole answer the moment it is complete, before the call is accounted for (a usage file written). */
+  onResult?(result: ChatResult): void;
 }
 
 export interface ModelsCall extends CallBase {
@@ -192,6 +194,7 @@ export async function callUpstream(deps: UpstreamDeps, channel: Channel, call: C
     throw error;
   }
   const durationMs = elapsed();
+  if (call.kind !== 'models') call.onResult?.(value as ChatResult);
   await account(deps, channel, call, key, durationMs, { usage: Array.isArray(value) ? undefined : value.usage });
   return { value, model: call.kind === 'models' ? '' : mapModel(channel, call.request.model), key, durationMs };
 }

@@ -12,6 +12,7 @@ import { roleOfUrl, type ForwardConnection } from './forward.ts';
 import { onFrame, type FrameContext } from './frames.ts';
 import type { Scheduler } from './queue.ts';
 import { authorizeReverse, clientOf } from './reverse.ts';
+import { Snapshot } from './snapshot.ts';
 import { botOf, carriesActions, initBot, type BotState } from './state.ts';
 
 /** Quiet time after which a forward connection without heartbeats counts as dead. */
@@ -34,7 +35,7 @@ export class Connections {
     private readonly ctx: ModuleContext,
     private readonly scheduler: Scheduler,
   ) {
-    this.frames = { ctx, scheduler, learned: (socket, selfId) => this.learned(socket, selfId) };
+    this.frames = { ctx, scheduler, snapshot: new Snapshot(ctx), learned: (socket, selfId) => this.learned(socket, selfId) };
     ctx.setInterval(() => this.tick(), TICK_MS);
   }
 

@@ -8,11 +8,17 @@ import { isAnswer, settleAnswer } from './actions.ts';
 import { onNotice } from './notices.ts';
 import { onMessageEvent } from './pipeline.ts';
 import type { Scheduler } from './queue.ts';
+import type { Snapshot } from './snapshot.ts';
 import { botOf } from './state.ts';
 
-export interface FrameContext {
+/** What handling an event needs. */
+export interface EventContext {
   ctx: ModuleContext;
   scheduler: Scheduler;
+  snapshot: Snapshot;
+}
+
+export interface FrameContext extends EventContext {
   /** A forward connection learned its account from an event. */
   learned(socket: WsSocket, selfId: string): void;
 }
@@ -43,9 +49,9 @@ export async function onFrame(f: FrameContext, socket: WsSocket, data: string | 
   const live = { socket, bot };
   switch (frame.post_type) {
     case 'message':
-      return onMessageEvent(ctx, f.scheduler, live, frame);
+      return onMessageEvent(f, live, frame);
     case 'notice':
-      return onNotice(ctx, f.scheduler, live, frame);
+      return onNotice(f, live, frame);
     case 'meta_event':
       if (frame.meta_event_type === 'heartbeat' && typeof frame.interval === 'number' && frame.interval > 0) bot.heartbeatMs = frame.interval;
       return;

@@ -9,7 +9,7 @@ import type { ModuleContext, WsSocket } from '../../kernel/index.ts';
 import { runChatTurn } from '../../lib/chat/index.ts';
 import { effectiveSettings, getPath } from '../../lib/group-settings/index.ts';
 import type { LiveBot } from './bots.ts';
-import type { Scheduler } from './queue.ts';
+import type { EventContext } from './frames.ts';
 import { turnRequest } from './turn.ts';
 import { at } from './segments.ts';
 import { sendReply } from './reply.ts';
@@ -42,14 +42,14 @@ function kindOf(event: Record<string, unknown>, selfId: string): NoticeKind | un
 }
 
 /** Queues the answer to a notice when its feature and the group's settings ask for one. */
-export async function onNotice(ctx: ModuleContext, scheduler: Scheduler, { bot }: LiveBot, event: Record<string, unknown>): Promise<void> {
+export async function onNotice({ ctx, scheduler, snapshot }: EventContext, { bot }: LiveBot, event: Record<string, unknown>): Promise<void> {
   const selfId = bot.selfId!;
   const kind = kindOf(event, selfId);
   if (!kind) return;
   if (ctx.config.get(`features.${kind}.enabled`) !== true) return;
   const groupId = idOf(event.group_id);
   const userId = idOf(event.user_id)!;
-  const { settings } = await effectiveSettings(ctx.store, ctx.config, groupId);
+  const settings = await snapshot.settings(groupId);
   if (getPath(settings, 'events.enabled') === false || getPath(settings, `events.${kind}.enabled`) === false) return;
   const probability = Number(getPath(settings, `events.${kind}.probability`) ?? 1);
   if (Math.random() >= probability) return;

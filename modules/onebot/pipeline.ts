@@ -4,10 +4,9 @@
  * nothing here waits for the implementation, so the socket's next frame is read at once.
  */
 import type { ModuleContext } from '../../kernel/index.ts';
-import { effectiveSettings } from '../../lib/group-settings/index.ts';
 import { liveBots, type LiveBot } from './bots.ts';
 import { parseCommand } from './commands.ts';
-import type { Scheduler } from './queue.ts';
+import type { EventContext } from './frames.ts';
 import { mentions, parseMessage, quotedId, textOf } from './segments.ts';
 import type { Job } from './state.ts';
 import { groupListAllows, groupTrigger, listsAllow, privateTrigger } from './triggers.ts';
@@ -23,7 +22,7 @@ function sentByBot(ctx: ModuleContext, selfId: string, messageId: number | undef
   return liveBots(ctx.ws).some(({ bot }) => bot.selfId === selfId && bot.sentIds.includes(messageId));
 }
 
-export async function onMessageEvent(ctx: ModuleContext, scheduler: Scheduler, { bot }: LiveBot, event: Record<string, unknown>): Promise<void> {
+export async function onMessageEvent({ ctx, scheduler, snapshot }: EventContext, { bot }: LiveBot, event: Record<string, unknown>): Promise<void> {
   bot.counters.messagesIn += 1;
   const selfId = bot.selfId!;
   const userId = idOf(event.user_id);
@@ -34,25 +33,26 @@ export async function onMessageEvent(ctx: ModuleContext, scheduler: Scheduler, {
     ctx.log.debug(`message event of type ${JSON.stringify(type)} skipped`);
     return;
   }
-  if (!listsAllow(ctx.config, userId, groupId)) return;
+  const triggers = snapshot.triggers();
+  if (!listsAllow(triggers, userId, groupId)) return;
 
   const segments = parseMessage(event.message ?? event.raw_message);
   const unknown = segments.filter((s) => !KNOWN_SEGMENTS.has(s.type)).map((s) => s.type);
   if (unknown.length) ctx.log.debug(`segments of unknown types skipped: ${[...new Set(unknown)].join(', ')}`);
   const text = textOf(segments, selfId);
-  const settings = groupId ? (await effectiveSettings(ctx.store, ctx.config, groupId)).settings : undefined;
+  const settings = groupId ? await snapshot.settings(groupId) : undefined;
   if (settings && !groupListAllows(settings, userId)) return;
 
   const messageId = Number.isSafeInteger(event.message_id) ? (event.message_id as number) : undefined;
   const sender = (event.sender ?? {}) as { role?: unknown };
   const base = { chat: `${selfId}:${groupId ? `g${groupId}` : `u${userId}`}`, queuedAt: Date.now(), selfId, groupId, userId, messageId };
 
-  const command = parseCommand(text, ctx.config.get<string | undefined>('basic.commandPrefix') ?? '#ai');
+  const command = parseCommand(text, triggers.commandPrefix);
   let job: Job | undefined;
   if (command) job = { ...base, kind: 'command', text: command, senderRole: typeof sender.role === 'string' ? sender.role : undefined };
   else {
     const addressed = mentions(segments, selfId) || sentByBot(ctx, selfId, quotedId(segments));
-    const forModel = settings ? groupTrigger(ctx.config, settings, { text, addressed }) : privateTrigger(ctx.config, text);
+    const forModel = settings ? groupTrigger(triggers, settings, { text, addressed }) : privateTrigger(triggers, text);
     if (forModel !== undefined) job = { ...base, kind: 'turn', text: forModel };
   }
   if (!job) return;

@@ -6,21 +6,18 @@
  * keyword, or chance. A private message follows `trigger.private.mode`. The text for the model
  * comes back, or undefined when nothing triggers.
  */
-import type { ConfigService } from '../../kernel/index.ts';
 import { getPath, type Settings } from '../../lib/group-settings/index.ts';
+import type { TriggerConfig } from './snapshot.ts';
 
 const ids = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
 const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : []);
 
 /** Whether the global lists let this sender (in this group) be answered at all. */
-export function listsAllow(config: ConfigService, userId: string, groupId: string | undefined): boolean {
-  const list = (key: string) => ids(config.get(`trigger.${key}`));
-  if (list('blacklistUsers').includes(userId)) return false;
-  if (groupId !== undefined && list('blacklistGroups').includes(groupId)) return false;
-  const users = list('whitelistUsers');
-  if (users.length && !users.includes(userId)) return false;
-  const groups = list('whitelistGroups');
-  return !(groupId !== undefined && groups.length && !groups.includes(groupId));
+export function listsAllow(t: TriggerConfig, userId: string, groupId: string | undefined): boolean {
+  if (t.blacklistUsers.has(userId)) return false;
+  if (groupId !== undefined && t.blacklistGroups.has(groupId)) return false;
+  if (t.whitelistUsers.size && !t.whitelistUsers.has(userId)) return false;
+  return !(groupId !== undefined && t.whitelistGroups.size && !t.whitelistGroups.has(groupId));
 }
 
 /** Whether the group's own user list (`listMode`, `blacklist`, `whitelist`) lets this sender be answered. */
@@ -47,26 +44,23 @@ export interface GroupMessage {
 }
 
 /** The text for the model when a group message triggers, else undefined. */
-export function groupTrigger(config: ConfigService, settings: Settings, message: GroupMessage, random: () => number = Math.random): string | undefined {
-  const on = (path: string) => config.get(`trigger.group.${path}`) !== false;
-  if (settings.enabled === false || getPath(settings, 'chat.enabled') === false || !on('enabled')) return undefined;
+export function groupTrigger(t: TriggerConfig, settings: Settings, message: GroupMessage, random: () => number = Math.random): string | undefined {
+  if (settings.enabled === false || getPath(settings, 'chat.enabled') === false || !t.group.enabled) return undefined;
   const prefixes = [...strings(getPath(settings, 'triggers.prefix')), ...strings([getPath(settings, 'customPrefix')])];
-  const stripped = on('prefix') ? afterPrefix(message.text, prefixes) : undefined;
+  const stripped = t.group.prefix ? afterPrefix(message.text, prefixes) : undefined;
   const text = stripped ?? message.text;
   if (!text) return undefined;
   if (message.addressed && getPath(settings, 'triggers.at') !== false) return text;
   if (stripped !== undefined) return text;
-  if (config.get('trigger.group.keyword') === true && strings(getPath(settings, 'triggers.keywords')).some((k) => text.includes(k))) return text;
-  const rate = Number(config.get('trigger.group.randomRate') ?? 0.05);
-  if (getPath(settings, 'triggers.random') === true && random() < rate) return text;
+  if (t.group.keyword && strings(getPath(settings, 'triggers.keywords')).some((k) => text.includes(k))) return text;
+  if (getPath(settings, 'triggers.random') === true && random() < t.group.randomRate) return text;
   return undefined;
 }
 
 /** The text for the model when a private message triggers (`trigger.private`), else undefined. */
-export function privateTrigger(config: ConfigService, text: string): string | undefined {
-  if (config.get('trigger.private.enabled') === false) return undefined;
-  const mode = config.get<string | undefined>('trigger.private.mode') ?? 'prefix';
-  if (mode === 'always') return text || undefined;
-  if (mode !== 'prefix') return undefined;
-  return afterPrefix(text, strings(config.get('trigger.prefixes'))) || undefined;
+export function privateTrigger(t: TriggerConfig, text: string): string | undefined {
+  if (!t.private.enabled) return undefined;
+  if (t.private.mode === 'always') return text || undefined;
+  if (t.private.mode !== 'prefix') return undefined;
+  return afterPrefix(text, t.private.prefixes) || undefined;
 }

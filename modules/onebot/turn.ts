@@ -36,21 +36,31 @@ export function failureText(err: unknown): string {
   return 'AI 服务出错了，请稍后再试。';
 }
 
+/**
+ * Runs the turn and replies. The reply leaves as soon as the answer is in (the sink's `answer`),
+ * while the call is accounted for and the conversation stored; the job, and so the chat's next
+ * message, still waits for both.
+ */
 export async function runTurn(ctx: ModuleContext, socket: WsSocket, job: Job): Promise<void> {
-  let content: string;
+  let replied: Promise<unknown> | undefined;
+  const reply = (content: string) => {
+    const text = content.trim();
+    if (!replied && text) replied = sendReply(ctx, socket, job, text).then(() => undefined, (err: unknown) => err);
+  };
   try {
-    content = (await runChatTurn(ctx, turnRequest(job, job.text))).content.trim();
+    reply((await runChatTurn(ctx, turnRequest(job, job.text), { answer: reply })).content);
   } catch (err) {
+    const code = err instanceof HttpError ? err.code : 'INTERNAL_ERROR';
     const bot = botOf(socket);
     if (bot) bot.counters.errors += 1;
-    const code = err instanceof HttpError ? err.code : 'INTERNAL_ERROR';
-    ctx.log.warn(`turn for chat ${job.chat} failed (${code}); the chat is told`);
-    await sendReply(ctx, socket, job, failureText(err));
-    return;
+    if (replied) ctx.log.warn(`turn for chat ${job.chat} was answered but not stored (${code})`);
+    else {
+      ctx.log.warn(`turn for chat ${job.chat} failed (${code}); the chat is told`);
+      await sendReply(ctx, socket, job, failureText(err));
+      return;
+    }
   }
-  if (!content) {
-    ctx.log.debug(`turn for chat ${job.chat} answered no text; nothing sent`);
-    return;
-  }
-  await sendReply(ctx, socket, job, content);
+  if (!replied) return ctx.log.debug(`turn for chat ${job.chat} answered no text; nothing sent`);
+  const failed = await replied;
+  if (failed) throw failed;
 }

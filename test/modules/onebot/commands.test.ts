@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { seg, textOf, type OneBotSim, type RecordedRequest } from '../../support/onebot.ts';
+import { eventually } from '../../support/modules.ts';
 import { ALICE, BOB, BOT, GROUP, MASTER, OTHER_GROUP, chatCalls, bridgeSuite, type Bridge } from './bridge.ts';
 
 const linkIn = (r: RecordedRequest) => /(https?:\/\/\S+\/login\?token=(\S+))/.exec(textOf(r.params!.message));
@@ -129,7 +130,8 @@ describe('onebot: commands', function () {
     it("clears the group's shared conversation", async () => {
       await sim.groupMessage({ groupId: GROUP, userId: ALICE, segments: [seg.at(BOT), seg.text(' remember this')] });
       await sim.nextAction('send_group_msg');
-      expect(await messages(`group:${GROUP}`)).to.have.length(2);
+      // The reply leaves before the exchange is stored.
+      await eventually(async () => (await messages(`group:${GROUP}`)).length === 2, 2000, 'the exchange to be stored');
       await sim.groupMessage({ groupId: GROUP, userId: BOB, text: '#ai结束对话' });
       expect(textOf((await sim.nextAction('send_group_msg')).params!.message)).to.include('已结束对话');
       expect(await messages(`group:${GROUP}`)).to.deep.equal([]);

@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { forwardTexts, seg, textOf, type OneBotSim } from '../../support/onebot.ts';
+import { eventually } from '../../support/modules.ts';
 import { ALICE, BOT, GROUP, UPSTREAM_KEY, bridgeSuite, type Bridge } from './bridge.ts';
 
 const LONG = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} of the answer.`).join(' ');
@@ -105,8 +106,11 @@ describe('onebot: replies', function () {
   it('keeps the conversation with its QQ source, listed in /api/conversations', async () => {
     await sim.groupMessage(atBot('remember me'));
     await sim.nextAction('send_group_msg');
-    const list = (await b.s.request('GET', `/api/conversations?groupId=${GROUP}`)).body.data;
-    const line = list.conversations.find((c: { id: string }) => c.id === `group:${GROUP}`);
+    // The reply leaves before the exchange is stored.
+    const line = await eventually(async () => {
+      const list = (await b.s.request('GET', `/api/conversations?groupId=${GROUP}`)).body.data;
+      return list.conversations.find((c: { id: string }) => c.id === `group:${GROUP}`);
+    }, 2000, 'the conversation to be stored');
     expect(line.source).to.deep.equal({ platform: 'qq', selfId: String(BOT), groupId: String(GROUP), userId: String(ALICE) });
     expect(line.lastMessage).to.equal('Hello!');
   });
