@@ -4,6 +4,7 @@ import type { ModuleDefinition } from './types.ts';
 export { HttpError, notFound, badRequest } from './errors.ts';
 export { isMasked, looksSecret, maskCredentials, maskKey, maskUrl, unmaskKey, unmaskUrl } from './mask.ts';
 export { plainDataProblem } from './plain-data.ts';
+export { readYaml, YamlError } from './yaml.ts';
 export { EVENT_STREAM_HEADERS, holdEventStream } from './sse.ts';
 export type * from './types.ts';
 

@@ -1,31 +1,25 @@
 /** YAML in and out for export/import: a parse error names its line and column. */
 import { createRequire } from 'node:module';
 import { HttpError } from '../errors.ts';
-import { plainDataProblem } from '../plain-data.ts';
+import { readYaml, YamlError } from '../yaml.ts';
 
 // The yaml package (80-odd files) is needed only for export and import: loaded at first use.
 const loadYaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
-/** Parses YAML (JSON is YAML too); throws 400 PARSE_ERROR with `line` and `column` (1-based). */
+/**
+ * Parses a configuration document (JSON is YAML too): 400 PARSE_ERROR with `line` and `column`
+ * (1-based) for bad YAML, 400 VALIDATION_ERROR for data that is not plain JSON data.
+ */
 export function parseYaml(text: string): unknown {
-  const doc = loadYaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) {
-    const { line, col: column } = error.linePos?.[0] ?? { line: 1, col: 1 };
-    const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new HttpError(400, 'PARSE_ERROR', `YAML parse error at line ${line}, column ${column}: ${reason}`, { extra: { line, column } });
-  }
-  let value: unknown;
   try {
-    // The alias cap stops "billion laughs" documents from expanding without bound.
-    value = doc.toJS({ maxAliasCount: 100 });
+    return readYaml(text);
   } catch (err) {
-    throw new HttpError(400, 'PARSE_ERROR', `YAML could not be read: ${(err as Error).message}`, { extra: { line: 1, column: 1 } });
+    if (!(err instanceof YamlError)) throw err;
+    if (err.kind === 'data') throw new HttpError(400, 'VALIDATION_ERROR', `The document is not plain configuration data: ${err.message}`);
+    const { line, column } = err.place ?? { line: 1, column: 1 };
+    const where = err.place ? `YAML parse error at line ${line}, column ${column}` : 'YAML could not be read';
+    throw new HttpError(400, 'PARSE_ERROR', `${where}: ${err.message}`, { extra: { line, column } });
   }
-  // YAML can say more than JSON: an alias to itself (a cycle), tags such as !!binary or !!timestamp.
-  const problem = plainDataProblem(value);
-  if (problem) throw new HttpError(400, 'VALIDATION_ERROR', `The document is not plain configuration data: ${problem}`);
-  return value;
 }
 
 export function toYaml(value: unknown): string {

@@ -1,6 +1,6 @@
 /** Presets as YAML: what export writes and import reads. */
 import { createRequire } from 'node:module';
-import { HttpError, plainDataProblem } from '../../kernel/index.ts';
+import { HttpError, readYaml, YamlError } from '../../kernel/index.ts';
 import type { Preset } from './preset.ts';
 
 // The yaml package (80-odd files) is needed only for export and import: loaded at first use.
@@ -18,12 +18,13 @@ export function presetsToYaml(presets: Preset | Preset[]): string {
 export function parsePresetsYaml(text: string): unknown[] {
   let document: unknown;
   try {
-    document = loadYaml().parse(text, { maxAliasCount: 50 });
+    document = readYaml(text);
   } catch (err) {
-    throw new HttpError(400, 'PARSE_ERROR', `The body is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    if (!(err instanceof YamlError)) throw err;
+    if (err.kind === 'data') throw new HttpError(400, 'VALIDATION_ERROR', `The YAML is not plain preset data: ${err.message}`);
+    const where = err.place ? ` (line ${err.place.line}, column ${err.place.column})` : '';
+    throw new HttpError(400, 'PARSE_ERROR', `The body is not valid YAML${where}: ${err.message}`);
   }
-  const problem = plainDataProblem(document);
-  if (problem) throw new HttpError(400, 'VALIDATION_ERROR', `The YAML is not plain preset data: ${problem}`);
   if (Array.isArray(document)) return document;
   if (document && typeof document === 'object') {
     const { presets } = document as { presets?: unknown };

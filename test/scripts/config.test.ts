@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { manyKeys, NESTED_YAML } from '../support/hostile-yaml.ts';
 import { makeModulesDir, type ModulesDir } from '../support/modules.ts';
 import { ROOT, startServer, type TestServer } from '../support/server.ts';
 
@@ -105,6 +106,22 @@ function verbs(context: () => { dataDir: string; source: string; files: string }
     }
     expect(runs[2].stderr).to.match(/line \d+, column \d+/);
     expect((await cli(dataDir, 'export', '--json')).stdout).to.equal(before);
+  });
+
+  it('refuses a file nested too deep or repeating a key among 40,000, in one line', async () => {
+    const { dataDir, files } = context();
+    const nested = path.join(files, 'nested.yaml');
+    await writeFile(nested, NESTED_YAML);
+    const keys = path.join(files, 'keys.yaml');
+    await writeFile(keys, manyKeys(40_000));
+    const runs = await Promise.all([cli(dataDir, 'validate', nested), cli(dataDir, 'import', nested), cli(dataDir, 'validate', keys)]);
+    for (const run of runs) {
+      expect(run.code, run.stderr).to.equal(1);
+      expect(run.stderr.trim().split('\n'), run.stderr).to.have.length(1);
+    }
+    expect(runs[0].stderr).to.match(/nested more than 64 levels deep/);
+    expect(runs[1].stderr).to.match(/nested more than 64 levels deep/);
+    expect(runs[2].stderr).to.include('line 40000, column 1: Map keys must be unique: "key0" is repeated');
   });
 
   it('shows secret values masked; the masked value set back keeps the stored one', async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
+import { manyKeys, NESTED_YAML, QUICK_MS } from '../../support/hostile-yaml.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
 
 const yamlHeaders = { 'content-type': 'text/yaml' };
@@ -116,6 +117,27 @@ describe('presets module: YAML export and import', () => {
       expect(paths).to.include('yaml.1.temperature');
       expect(paths).to.include('yaml.2.id');
       expect((await s.request('GET', '/api/presets/good-one')).status).to.equal(404);
+    });
+
+    it('answers 400 to YAML nested 1,000 deep (twice) and to a repeated key among 40,000, and keeps answering', async () => {
+      const answers = [];
+      for (const round of [1, 2]) {
+        const r = await s.request('POST', '/api/presets/import', { raw: NESTED_YAML, headers: yamlHeaders });
+        expect(r.status, `request ${round}`).to.equal(400);
+        answers.push(r.body);
+      }
+      expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
+      for (const body of answers) {
+        expect(body.code).to.equal('VALIDATION_ERROR');
+        expect(body.error).to.match(/^The YAML is not plain preset data: the document is nested more than 64 levels deep/);
+      }
+      const started = performance.now();
+      const r = await s.request('POST', '/api/presets/import', { raw: manyKeys(40_000), headers: yamlHeaders });
+      expect(performance.now() - started).to.be.below(QUICK_MS);
+      expect(r.status).to.equal(400);
+      expect(r.body.code).to.equal('PARSE_ERROR');
+      expect(r.body.error).to.equal('The body is not valid YAML (line 40000, column 1): Map keys must be unique: "key0" is repeated');
+      expect((await s.request('GET', '/api/system/health', { token: null })).status).to.equal(200);
     });
 
     it('rejects alias bombs and empty or wrongly shaped bodies', async () => {
