@@ -4,8 +4,8 @@
  * validation and history apply), a test message, and the reverse URL to paste (never the token).
  */
 import { HttpError, badRequest, maskKey, maskUrl, notFound, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
-import { ActionError } from './actions.ts';
-import { actionSocket, listBots } from './bots.ts';
+import { ActionError, callAction } from './actions.ts';
+import { actionSocket, listBots, liveBots } from './bots.ts';
 import { seenAccounts } from './connections.ts';
 import { forwardConnections, type ForwardConnection } from './forward.ts';
 import { REVERSE_PATH } from './reverse.ts';
@@ -19,6 +19,43 @@ const shown = (c: ForwardConnection) => ({ id: c.id, url: maskUrl(c.url), ...(c.
 function reverseUrl(c: RequestContext, ctx: ModuleContext): string {
   const base = (ctx.config.get<string | undefined>('web.publicUrl') || `${c.protocol}://${c.host}`).replace(/\/+$/, '');
   return base.replace(/^http/, 'ws') + REVERSE_PATH;
+}
+
+interface GroupEntry {
+  groupId: string;
+  name: string;
+  memberCount: number | null;
+  /** The connected bots in the group. */
+  selfIds: string[];
+}
+
+/** The groups the connected bots are in, each asked with `get_group_list`; a bot that fails to answer is left out. */
+async function botGroups(ctx: ModuleContext): Promise<GroupEntry[]> {
+  const selfIds = [...new Set(liveBots(ctx.ws).map(({ bot }) => bot.selfId).filter((id): id is string => id !== null))];
+  const groups = new Map<string, GroupEntry>();
+  await Promise.all(
+    selfIds.map(async (selfId) => {
+      const socket = actionSocket(ctx.ws, selfId);
+      if (!socket) return;
+      let list: unknown;
+      try {
+        list = await callAction(socket, 'get_group_list', {});
+      } catch (err) {
+        return ctx.log.info(`bot ${selfId}: get_group_list: ${(err as Error).message}`);
+      }
+      for (const item of Array.isArray(list) ? (list as Array<Record<string, unknown>>) : []) {
+        if (typeof item?.group_id !== 'number' && typeof item?.group_id !== 'string') continue;
+        const groupId = String(item.group_id);
+        const entry = groups.get(groupId) ?? { groupId, name: '', memberCount: null, selfIds: [] };
+        if (typeof item.group_name === 'string' && item.group_name) entry.name = item.group_name;
+        if (typeof item.member_count === 'number') entry.memberCount = item.member_count;
+        entry.selfIds.push(selfId);
+        groups.set(groupId, entry);
+      }
+    }),
+  );
+  for (const entry of groups.values()) entry.selfIds.sort();
+  return [...groups.values()].sort((a, b) => a.groupId.localeCompare(b.groupId, 'en', { numeric: true }));
 }
 
 /** A failed send as an answer: the implementation refused (502), or did not answer (504). */
@@ -36,6 +73,10 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   router.get('/reverse', ctx.validate({ summary: 'The reverse WebSocket URL to paste into the implementation, and whether a token is set' }), (c) => {
     c.body = { url: reverseUrl(c, ctx), tokenSet: Boolean(ctx.config.get<string | undefined>('onebot.accessToken')) };
+  });
+
+  router.get('/groups', ctx.validate({ summary: 'The groups the connected bots are in (get_group_list), with their names' }), async (c) => {
+    c.body = await botGroups(ctx);
   });
 
   router.get('/connections', ctx.validate({ summary: 'The forward connections (onebot.connections), tokens masked' }), (c) => {

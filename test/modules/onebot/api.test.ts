@@ -103,6 +103,27 @@ describe('onebot: /api/bots', function () {
     });
   });
 
+  describe('GET /api/bots/groups', () => {
+    it('lists the groups the connected bots are in, with their names, once each', async () => {
+      await b.sim({ selfId: 10001, groups: [{ groupId: GROUP, name: 'Test group' }] });
+      await b.sim({ selfId: 10002, groups: [{ groupId: GROUP, name: 'Test group' }, { groupId: 9, name: 'Small' }] });
+      const res = await b.s.request('GET', '/api/bots/groups');
+      expect(res.body.data).to.deep.equal([
+        { groupId: '9', name: 'Small', memberCount: 10, selfIds: ['10002'] },
+        { groupId: String(GROUP), name: 'Test group', memberCount: 10, selfIds: ['10001', '10002'] },
+      ]);
+    });
+
+    it('leaves out a bot that fails to answer, and is empty with no bot', async () => {
+      expect((await b.s.request('GET', '/api/bots/groups')).body.data).to.deep.equal([]);
+      const sim = await b.sim();
+      sim.answerNext('get_group_list', { fail: 1400 });
+      const res = await b.s.request('GET', '/api/bots/groups');
+      expect(res.status).to.equal(200);
+      expect(res.body.data).to.deep.equal([]);
+    });
+  });
+
   describe('GET /api/bots/reverse', () => {
     it('answers the URL to paste, on web.publicUrl when set, and never the token', async () => {
       expect((await b.s.request('GET', '/api/bots/reverse')).body.data).to.deep.equal({ url: `${b.s.url.replace('http', 'ws')}/onebot/v11/ws`, tokenSet: false });
