@@ -43,6 +43,7 @@ export function buildOpenApi(versions: readonly ModuleVersion[], version: string
           operationId: id,
           summary: spec.summary ?? `${method.toUpperCase()} ${oaPath}`,
           ...(spec.description ? { description: spec.description } : {}),
+          ...(spec.deprecated ? { deprecated: true } : {}),
           tags: [v.name],
           parameters: [...parametersOf(spec.params, 'path', pathNames), ...parametersOf(spec.query, 'query', [])],
           responses: {
@@ -52,6 +53,8 @@ export function buildOpenApi(versions: readonly ModuleVersion[], version: string
           },
           ...(isPublic ? { security: [] } : {}),
         };
+        // An `x-` extension (OpenAPI has no word for it), so that a POST without a body schema is a visible choice.
+        if (spec.noBody) operation['x-no-body'] = true;
         if (spec.body) {
           const types = spec.consumes ?? ['application/json'];
           operation.requestBody = { required: true, content: Object.fromEntries(types.map((t) => [t, { schema: t.includes('json') ? spec.body : { type: 'string' } }])) };

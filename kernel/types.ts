@@ -225,6 +225,10 @@ export interface RouteSpec {
   summary?: string;
   description?: string;
   body?: JSONSchema;
+  /** The route reads no request body (a POST that only triggers something): documented as such instead of with a schema. */
+  noBody?: true;
+  /** Served only because the original plugin had this path (KERNEL.md §13 item 3): `deprecated` in the OpenAPI document. */
+  deprecated?: true;
   query?: JSONSchema;
   params?: JSONSchema;
   /** Content types accepted for the body (default JSON); any other is 415. */

@@ -59,14 +59,14 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = { authenticated: true, role: c.state.user!.role };
   });
 
-  router.post('/api/auth/logout', ctx.validate({ summary: 'Revoke the current token and clear the cookie', groupAdmin: true }), async (c) => {
+  router.post('/api/auth/logout', ctx.validate({ summary: 'Revoke the current token and clear the cookie', groupAdmin: true, noBody: true }), async (c) => {
     const user = c.state.user!;
     await ctx.auth.revoke(user.jti, user.exp);
     c.cookies.set('auth_token', '', { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0, overwrite: true });
     c.body = null;
   });
 
-  router.post('/api/auth/refresh', ctx.validate({ summary: 'Issue a fresh JWT and revoke the current one', groupAdmin: true }), async (c) => {
+  router.post('/api/auth/refresh', ctx.validate({ summary: 'Issue a fresh JWT and revoke the current one', groupAdmin: true, noBody: true }), async (c) => {
     const user = c.state.user!;
     const grant = await ctx.auth.sign({ role: user.role, groupId: user.groupId });
     await ctx.auth.revoke(user.jti, user.exp);

@@ -37,7 +37,7 @@ export function mcpServerRoutes(router: ModuleRouter, ctx: ModuleContext, config
     c.body = await settings();
   });
 
-  router.post('/mcp-server/generate-key', ctx.validate({ summary: 'A new key for the exposed MCP server, stored at once and shown this once' }), async (c) => {
+  router.post('/mcp-server/generate-key', ctx.validate({ summary: 'A new key for the exposed MCP server, stored at once and shown this once', noBody: true }), async (c) => {
     const apiKey = `mcp-${randomBytes(24).toString('hex')}`;
     await config.update({ 'mcp.server.apiKey': apiKey });
     c.body = { apiKey };

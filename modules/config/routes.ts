@@ -2,7 +2,7 @@
 import { HttpError, notFound } from '../../kernel/index.ts';
 import type { ConfigAdmin, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { mcpServerRoutes } from './mcp-server.ts';
-import { DOCUMENT_TYPES, partialBody, rollbackBody, sectionBody, sectionParams, unsetBody, versionParams } from './schemas.ts';
+import { DOCUMENT_TYPES, documentBody, partialBody, rollbackBody, sectionBody, sectionParams, unsetBody, versionParams } from './schemas.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -46,19 +46,19 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
     c.body = config.toYaml();
   });
 
-  router.post('/import', ctx.validate({ summary: 'Replace the configuration with a YAML (or JSON) document', consumes: DOCUMENT_TYPES }), async (c) => {
+  router.post('/import', ctx.validate({ summary: 'Replace the configuration with a YAML (or JSON) document', consumes: DOCUMENT_TYPES, body: documentBody }), async (c) => {
     const document = readDocument(c, config);
     if (!isObject(document)) throw new HttpError(400, 'VALIDATION_ERROR', 'The configuration must be a mapping of sections');
     c.body = changed(await config.replace(document, 'import'));
   });
 
-  router.post('/validate', ctx.validate({ summary: 'Check a YAML (or JSON) configuration without applying it', consumes: DOCUMENT_TYPES }), (c) => {
+  router.post('/validate', ctx.validate({ summary: 'Check a YAML (or JSON) configuration without applying it', consumes: DOCUMENT_TYPES, body: documentBody }), (c) => {
     const errors = config.validate(readDocument(c, config));
     if (errors.length) throw new HttpError(400, 'INVALID_CONFIG', 'Invalid configuration', { details: errors });
     c.body = { valid: true };
   });
 
-  router.post('/reload', ctx.validate({ summary: 'Re-read config.json from disk now' }), async (c) => {
+  router.post('/reload', ctx.validate({ summary: 'Re-read config.json from disk now', noBody: true }), async (c) => {
     c.body = changed(await config.reload());
   });
 

@@ -34,3 +34,6 @@ export const unsetBody = {
 
 /** Import and validate read YAML (`text/yaml`) or JSON. */
 export const DOCUMENT_TYPES = ['text/yaml', 'application/json'];
+
+/** A whole configuration: a JSON mapping of sections, or YAML text (checked section by section after parsing). */
+export const documentBody = { type: ['object', 'string'], description: 'The configuration: a mapping of sections (JSON), or its YAML text' };

@@ -57,7 +57,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = await conversations.messages(id, { limit });
   });
 
-  router.post('/:id/clear', ctx.validate({ summary: 'Clear the context of a conversation (its messages go, the conversation stays)', params: idParams }), async (c) => {
+  router.post('/:id/clear', ctx.validate({ summary: 'Clear the context of a conversation (its messages go, the conversation stays)', params: idParams, noBody: true }), async (c) => {
     const { id } = c.params;
     if (!(await conversations.clear(id))) throw missing(id);
     c.body = { id, cleared: true };

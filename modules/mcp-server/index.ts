@@ -19,6 +19,9 @@ function sendJson(c: RequestContext, status: number, value: unknown): void {
   c.body = JSON.stringify(value);
 }
 
+/** Documents the body only: the JSON-RPC layer checks it and answers a malformed one in JSON-RPC terms, not with the API's envelope. */
+const rpcBody = { description: 'A JSON-RPC 2.0 message (an object) or a batch of them (an array)' };
+
 const rpcFailure = (c: RequestContext, status: number, error: RpcError) => sendJson(c, status, { jsonrpc: '2.0', error, id: null });
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
@@ -63,7 +66,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     });
   });
 
-  router.post('/', ctx.validate({ summary: 'One JSON-RPC message (or a batch): initialize, ping, tools/list, tools/call (API key)' }), async (c) => {
+  router.post('/', ctx.validate({ summary: 'One JSON-RPC message (or a batch): initialize, ping, tools/list, tools/call (API key)', body: rpcBody }), async (c) => {
     if (!admitted(c)) return;
     const reply = await answerAll(ctx, (c.request as { body?: unknown }).body, clientGone(c));
     if (reply !== null) return sendJson(c, 200, reply);
@@ -79,7 +82,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     sessions.start(c.res, (id) => `${ctx.prefix}/message?sessionId=${id}`);
   });
 
-  router.post('/message', ctx.validate({ summary: 'A JSON-RPC message for an SSE session; the reply goes to its stream (API key)' }), (c) => {
+  router.post('/message', ctx.validate({ summary: 'A JSON-RPC message for an SSE session; the reply goes to its stream (API key)', body: rpcBody }), (c) => {
     if (!admitted(c)) return;
     const id = typeof c.query.sessionId === 'string' ? c.query.sessionId : '';
     const session = sessions.get(id);

@@ -30,7 +30,7 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
     c.status = 201;
   });
 
-  router.post('/servers/reconnect-all', masterOnly, v({ summary: 'Reconnect every enabled MCP server' }), async (c) => {
+  router.post('/servers/reconnect-all', masterOnly, v({ summary: 'Reconnect every enabled MCP server', noBody: true }), async (c) => {
     c.body = await service().reconnectAll();
   });
 
@@ -48,15 +48,15 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
     c.body = { success: true };
   });
 
-  router.post('/servers/:name/connect', masterOnly, v({ summary: 'Connect an MCP server', params: schema.nameParams }), async (c) => {
+  router.post('/servers/:name/connect', masterOnly, v({ summary: 'Connect an MCP server', params: schema.nameParams, noBody: true }), async (c) => {
     c.body = await service().connect(c.params.name);
   });
 
-  router.post('/servers/:name/disconnect', masterOnly, v({ summary: 'Disconnect an MCP server', params: schema.nameParams }), async (c) => {
+  router.post('/servers/:name/disconnect', masterOnly, v({ summary: 'Disconnect an MCP server', params: schema.nameParams, noBody: true }), async (c) => {
     c.body = await service().disconnect(c.params.name);
   });
 
-  router.post('/servers/:name/reconnect', masterOnly, v({ summary: 'Disconnect and connect an MCP server again', params: schema.nameParams }), async (c) => {
+  router.post('/servers/:name/reconnect', masterOnly, v({ summary: 'Disconnect and connect an MCP server again', params: schema.nameParams, noBody: true }), async (c) => {
     c.body = await service().reconnect(c.params.name);
   });
 

@@ -108,7 +108,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
     c.body = await presets.copy(c.params.id, { id: newId, name: newName });
   });
 
-  router.post('/:id/set-default', ctx.validate({ summary: 'Make a preset the default', params: idParams }), async (c) => {
+  router.post('/:id/set-default', ctx.validate({ summary: 'Make a preset the default', params: idParams, noBody: true }), async (c) => {
     c.body = await presets.setDefault(c.params.id);
   });
 

@@ -38,7 +38,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = ctx.runtime.modules();
   });
 
-  router.post('/modules/:name/reload', ctx.validate({ summary: 'Reload a module now', params: moduleName }), async (c) => {
+  router.post('/modules/:name/reload', ctx.validate({ summary: 'Reload a module now', params: moduleName, noBody: true }), async (c) => {
     const name = c.params.name;
     if (!(await ctx.runtime.reloadModule(name))) throw new HttpError(404, 'MODULE_NOT_FOUND', `No module named "${name}"`);
     const module = ctx.runtime.modules().find((m) => m.name === name);

@@ -38,15 +38,15 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = await toggleTool(ctx, c.params.name, (c.request.body as { enabled: boolean }).enabled);
   });
 
-  router.post('/reload', v({ summary: 'Reload the tools and report the counts' }), async (c) => {
+  router.post('/reload', v({ summary: 'Reload the tools and report the counts', noBody: true }), async (c) => {
     c.body = await reloadTools(ctx);
   });
 
-  router.post('/enable-all', v({ summary: 'Enable every tool and category' }), async (c) => {
+  router.post('/enable-all', v({ summary: 'Enable every tool and category', noBody: true }), async (c) => {
     c.body = await enableAll(ctx);
   });
 
-  router.post('/disable-all', v({ summary: 'Disable every tool' }), async (c) => {
+  router.post('/disable-all', v({ summary: 'Disable every tool', noBody: true }), async (c) => {
     c.body = await disableAll(ctx);
   });
 

@@ -13,7 +13,7 @@ export function jsRoutes(router: ModuleRouter, ctx: ModuleContext, js: JsTools):
     c.body = await js.list();
   });
 
-  router.post('/js/reload', v({ summary: 'Load every JS tool file again' }), async (c) => {
+  router.post('/js/reload', v({ summary: 'Load every JS tool file again', noBody: true }), async (c) => {
     c.body = await js.reload();
   });
 

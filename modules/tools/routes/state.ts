@@ -84,11 +84,11 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = await toggleTool(ctx, name, enabled);
   });
 
-  router.post('/builtin/enable-all', v({ summary: 'Enable every tool and category' }), async (c) => {
+  router.post('/builtin/enable-all', v({ summary: 'Enable every tool and category', noBody: true }), async (c) => {
     c.body = await enableAll(ctx);
   });
 
-  router.post('/builtin/disable-all', v({ summary: 'Disable every tool' }), async (c) => {
+  router.post('/builtin/disable-all', v({ summary: 'Disable every tool', noBody: true }), async (c) => {
     c.body = await disableAll(ctx);
   });
 
@@ -97,7 +97,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     ['/refresh', 'Refresh the tool registry'],
     ['/reload', 'Reload tools and report the counts'],
   ]) {
-    router.post(path, v({ summary }), async (c) => {
+    router.post(path, v({ summary, noBody: true }), async (c) => {
       c.body = await reloadTools(ctx);
     });
   }
