@@ -1,0 +1,15 @@
+/** The `metrics` configuration section (KERNEL.md §13.2): declared by this module's index, read by the offline `npm run config`. */
+import type { ConfigSections } from '../../kernel/index.ts';
+
+export default {
+  metrics: {
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        public: { type: 'boolean', description: 'Serve GET /api/metrics without a token (a Prometheus on a trusted network)' },
+      },
+    },
+    defaults: { public: false },
+  },
+} satisfies ConfigSections;
