@@ -3,8 +3,8 @@
  * sends, a Redis password, an image API's key, a proxy URL with its password — are shown masked
  * (`mcp-****abcd`) in every answer and export. Which values are secrets is said by the schema
  * (`x-secret`, see validate.ts), wherever the value sits: nested objects, list items, maps. A key
- * the schema leaves open (sections are open to modules) is judged by its name, and its text, when
- * it is a URL, has its credentials masked.
+ * the schema leaves open (an open object, a section whose module is not loaded) is judged by its
+ * name, and its text, when it is a URL, has its credentials masked.
  *
  * A masked value written back means "keep the stored one" (KERNEL.md §10.14), so a configuration
  * read, edited and written back, or exported and imported again, keeps them. A list item is matched

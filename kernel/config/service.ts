@@ -6,8 +6,9 @@
  * as it is stored: not checked, not given defaults, not changed (check.ts says how each write treats it).
  *
  * The file holds the whole configuration once the server has written it, so that a person editing
- * it sees every key. An edit is compared with what the server last wrote or accepted, by content:
- * the server's own writes therefore never count as edits, and a reload never writes, so no loop.
+ * it sees every key (a module's sections from the first change after the module declared them).
+ * An edit is compared with what the server last wrote or accepted, by content: the server's own
+ * writes therefore never count as edits, and a reload never writes, so no loop.
  */
 import { HttpError } from '../errors.ts';
 import type { ConfigAdmin, ConfigSections, ConfigSource, EventBus, Logger, Store, ValidationDetail } from '../types.ts';
@@ -163,7 +164,7 @@ export async function createConfigService(deps: ConfigServiceDeps): Promise<Kern
     );
   }
   if (checked.ok && !Object.keys(onDisk).length) {
-    // First start: give the owner a complete file to edit.
+    // First start: give the owner a file with every section declared so far to edit.
     await collection.write(current);
     lastDisk = JSON.stringify(await collection.read());
   }

@@ -4,10 +4,12 @@
  * `config` only.
  */
 import { defineModule } from '../../kernel/index.ts';
+import sections from './config.ts';
 import { registerRoutes } from './routes.ts';
 
 export default defineModule({
   name: 'config',
+  config: sections,
   routes(router, ctx) {
     if (!ctx.configAdmin) throw new Error('the configuration routes need ctx.configAdmin, which only the module named "config" gets');
     registerRoutes(router, ctx, ctx.configAdmin);

@@ -112,6 +112,10 @@ describe('configuration sections declared by modules', function () {
 
     await s.modules!.write('forecast/config.ts', original);
     await eventually(async () => (await status('forecast'))?.status === 'loaded', 5000, 'the module to load again');
+    // A schema the value fits takes over at once: a new key gets its default, in memory only.
+    await s.modules!.write('forecast/config.ts', original.replace("units: 'metric',", "units: 'metric', days: 3,").replace("city: { type: 'string', minLength: 1 },", "city: { type: 'string', minLength: 1 }, days: { type: 'integer' },"));
+    await eventually(async () => (await s.request('GET', '/api/config/forecast')).body.data.days === 3, 5000, 'the new default');
+    expect(await readFile(file(), 'utf8')).to.equal(before);
   });
 
   it('fails the build of a module whose declaration is bad, naming the field', async () => {

@@ -7,9 +7,10 @@ import { HttpError } from '../../../kernel/errors.ts';
 import { createEventBus } from '../../../kernel/events.ts';
 import { createStore } from '../../../kernel/store.ts';
 import type { KernelEvent, Logger } from '../../../kernel/types.ts';
+import configSections from '../../../modules/config/config.ts';
 import { eventually } from '../../support/modules.ts';
 
-/** A real service on a temporary DATA_DIR, with its log lines and bus events recorded. */
+/** A real service on a temporary DATA_DIR, with the config module's sections declared, its log lines and bus events recorded. */
 async function open(dataDir: string, opts: { watch?: boolean } = {}) {
   const lines: string[] = [];
   const log: Logger = {
@@ -21,7 +22,7 @@ async function open(dataDir: string, opts: { watch?: boolean } = {}) {
   const events = createEventBus(log);
   const seen: KernelEvent[] = [];
   events.subscribe((e) => void seen.push(e));
-  const config = await createConfigService({ store: createStore(dataDir, log), events, log, watch: opts.watch ?? false });
+  const config = await createConfigService({ store: createStore(dataDir, log), events, log, watch: opts.watch ?? false, sections: { config: configSections } });
   return { config, lines, seen, file: path.join(dataDir, 'config.json') };
 }
 

@@ -15,7 +15,8 @@ describe('config module (/api/config)', () => {
   const disk = async () => JSON.parse(await readFile(file, 'utf8'));
 
   before(async () => {
-    mods = await makeModulesDir({ real: ['auth', 'system', 'config'] });
+    // memory: its section is one of those written here.
+    mods = await makeModulesDir({ real: ['auth', 'system', 'config', 'memory'] });
     s = await startServer({ modulesDir: mods.dir, env: { BODY_LIMIT: '64kb' } });
     file = path.join(s.dataDir, 'config.json');
   });

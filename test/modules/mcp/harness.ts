@@ -20,14 +20,15 @@ export interface McpKernel extends TestServer {
 }
 
 /**
- * Starts the real server with every module but auth and mcp disabled (plus the kernel-probe fixture), so
- * these tests do not depend on modules being built in parallel.
+ * Starts the real server with every module but auth, config and mcp disabled (plus the kernel-probe
+ * fixture), so these tests do not depend on modules being built in parallel. config owns the `mcp`
+ * section, which these tests switch.
  */
 export async function startMcpKernel(opts: StartOptions = {}): Promise<McpKernel> {
   const pluginsDir = await mkdtemp(path.join(tmpdir(), 'mcp-plugins-'));
   const plugins: Record<string, unknown> = { 'kernel-probe': { path: path.join(FIXTURES, 'kernel-probe') } };
   for (const entry of await readdir(path.join(ROOT, 'modules'), { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name !== 'auth' && entry.name !== 'mcp') plugins[entry.name] = { enabled: false };
+    if (entry.isDirectory() && !['auth', 'config', 'mcp'].includes(entry.name)) plugins[entry.name] = { enabled: false };
   }
   const pluginsFile = path.join(pluginsDir, 'plugins.json');
   await writeFile(pluginsFile, JSON.stringify(plugins));

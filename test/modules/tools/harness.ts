@@ -5,11 +5,12 @@ import path from 'node:path';
 import { ROOT, startServer, type StartOptions, type TestServer } from '../../support/server.ts';
 
 /**
- * Starts the real server with every module disabled except auth, tools, skills and `extra`, so these
+ * Starts the real server with every module disabled except auth, config, tools, skills and `extra`, so these
  * tests do not depend on modules being built in parallel; `options` become plugins.json options.
  */
 export async function startToolsKernel(opts: StartOptions & { extra?: string[]; options?: Record<string, Record<string, unknown>> } = {}): Promise<TestServer> {
-  const keep = new Set(['auth', 'tools', 'skills', ...(opts.extra ?? [])]);
+  // config: it owns the builtinTools section, which the tool routes write.
+  const keep = new Set(['auth', 'config', 'tools', 'skills', ...(opts.extra ?? [])]);
   const pluginsDir = await mkdtemp(path.join(tmpdir(), 'tools-plugins-'));
   const plugins: Record<string, unknown> = {};
   for (const entry of await readdir(path.join(ROOT, 'modules'), { withFileTypes: true })) {
