@@ -9,7 +9,8 @@
  * - model: the request's, else the group's own `models.chat`, else the preset's; else routing takes the
  *   effective `models.chat` (global) when a channel serves it.
  * - system prompt: the preset's, combined with the effective `systemPrompt` (the group's own, else
- *   `context.globalSystemPrompt`) as `context.globalPromptMode` says.
+ *   `context.globalSystemPrompt`) as `context.globalPromptMode` says; then the user's memories while
+ *   `memory.enabled` is on.
  * - history: the group's own `chat.contextLength`; else the tighter of the preset's `context.maxMessages`
  *   and the global `context.maxMessages` (both are limits).
  * - sampling: the request's, else the group's `chat.temperature` / `chat.maxTokens`, else the preset's.
@@ -19,6 +20,7 @@
 import type { ConfigService, Store } from '../../kernel/index.ts';
 import { effectiveSettings, getPath } from '../group-settings/index.ts';
 import { defaultPresetId, findPreset, getPreset, presetsCollection, type Preset } from '../presets/index.ts';
+import { memoryPrompt } from './memories.ts';
 import type { ToolRules } from './tools.ts';
 import type { TurnRequest } from './types.ts';
 
@@ -85,7 +87,11 @@ export async function turnSettings(store: Store, config: ConfigService, request:
 
   return {
     presetId: preset?.id ?? null,
-    systemPrompt: preset?.disableSystemPrompt ? '' : combinePrompt(prompt, text(value('systemPrompt')), config.get<string | undefined>('context.globalPromptMode')),
+    systemPrompt: preset?.disableSystemPrompt
+      ? ''
+      : [combinePrompt(prompt, text(value('systemPrompt')), config.get<string | undefined>('context.globalPromptMode')), await memoryPrompt(store, config, request.userId, request.groupId)]
+          .filter(Boolean)
+          .join('\n\n'),
     model: request.model ?? text(own('models.chat')) ?? (preset?.model || undefined),
     configuredModel: text(value('models.chat')),
     sampling: {

@@ -1,19 +1,19 @@
 /**
  * The turn (KERNEL.md §12 item 5): the engine of POST /api/chat with the same group settings, each
- * upstream call accounted as the bot's, and a chat's next turn seeing the previous exchange (the
+ * upstream call accounted as the bot's, the sender's memories in the system prompt, and a chat's next turn seeing the previous exchange (the
  * reply leaves before the exchange is stored, but the chat's next message waits for it).
  */
 import { expect } from 'chai';
 import { seg, textOf, type OneBotSim } from '../../support/onebot.ts';
-import { ALICE, BOT, GROUP, bridgeSuite, chatCalls, type Bridge } from './bridge.ts';
+import { ALICE, BOB, BOT, GROUP, bridgeSuite, chatCalls, type Bridge } from './bridge.ts';
 
-const REAL = ['auth', 'system', 'config', 'channels', 'chat', 'conversations', 'presets', 'group-admin', 'onebot'];
+const REAL = ['auth', 'system', 'config', 'channels', 'chat', 'conversations', 'presets', 'group-admin', 'memory', 'onebot'];
 
 describe('onebot: the turn', function () {
   this.timeout(60_000);
   let b: Bridge;
   let sim: OneBotSim;
-  bridgeSuite({ modules: { real: REAL, fixtures: ['upstream-calls'] }, resetGroups: [GROUP] }, (x) => (b = x), (x) => (sim = x));
+  bridgeSuite({ modules: { real: REAL, fixtures: ['upstream-calls'] }, resetGroups: [GROUP], restore: { memory: { enabled: false } } }, (x) => (b = x), (x) => (sim = x));
 
   const ask = (text: string) => sim.groupMessage({ groupId: GROUP, userId: ALICE, segments: [seg.at(BOT), seg.text(` ${text}`)] });
 
@@ -35,6 +35,28 @@ describe('onebot: the turn', function () {
     await sim.nextAction('send_group_msg');
     const heard = (await b.s.request('GET', '/api/upstream-calls')).body.data as Array<Record<string, unknown>>;
     expect(heard.at(-1)).to.deep.include({ kind: 'chat', source: 'bot', groupId: String(GROUP), userId: String(ALICE), success: true });
+  });
+
+  it("tells the model the sender's memories while memory.enabled is on: no other group's, no one else's", async () => {
+    const remember = async (userId: number, content: string, groupId: string | null = null) => {
+      const res = await b.s.request('POST', `/api/memories/user/${userId}`, { body: { content, category: 'preferences', groupId } });
+      expect(res.status, res.text).to.equal(201);
+    };
+    await remember(ALICE, 'likes green tea');
+    await remember(ALICE, 'plays go in this group', String(GROUP));
+    await remember(ALICE, 'talks about chess elsewhere', '99999');
+    await remember(BOB, 'likes coffee');
+    await ask('what do I like?');
+    await sim.nextAction('send_group_msg');
+    expect(chatCalls(b.up).at(-1)!.body.messages[0].content).not.to.include('green tea');
+    await b.configure({ memory: { enabled: true } });
+    await ask('what do I like?');
+    await sim.nextAction('send_group_msg');
+    const system = chatCalls(b.up).at(-1)!.body.messages[0].content as string;
+    expect(system).to.include('- [Preferences] likes green tea');
+    expect(system).to.include('- [Preferences] plays go in this group');
+    expect(system).not.to.include('chess');
+    expect(system).not.to.include('coffee');
   });
 
   it("gives a chat's next turn the previous exchange, however fast the messages come", async () => {
