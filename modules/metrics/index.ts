@@ -45,7 +45,7 @@ export default defineModule({
     router.get(
       '/',
       ctx.validate({
-        summary: 'Prometheus metrics: process, HTTP requests by module and status, upstream calls and tokens by channel and model',
+        summary: 'Prometheus metrics: process, HTTP requests by module and status, upstream calls and tokens by channel and model (the master token unless metrics.public)',
         description: 'The Prometheus text format (not the envelope). Needs the master token, like any /api route, unless the configuration says `metrics.public: true`.',
       }),
       async (c) => {

@@ -91,6 +91,19 @@ describe('GET /api/metrics (KERNEL.md §13.2)', () => {
     expect(value(await scrape(), 'chatai_upstream_calls_total', { channel: 'main' })).to.equal(4);
   });
 
+  it('keeps its counts when the statistics are cleared and reset', async () => {
+    const before = await scrape();
+    const calls = (families: Map<string, ParsedFamily>) => value(families, 'chatai_upstream_calls_total', { channel: 'main' });
+    expect(calls(before)).to.be.above(0);
+    expect((await s.request('POST', '/api/stats/usage/clear', { body: {} })).status).to.equal(200);
+    expect((await s.request('POST', '/api/stats/reset', { body: {} })).status).to.equal(200);
+    const stats = await s.request('GET', '/api/stats/usage');
+    expect(stats.status, stats.text).to.equal(200);
+    const after = await scrape();
+    expect(calls(after)).to.equal(calls(before));
+    expect(value(after, 'chatai_upstream_tokens_total', { channel: 'main' })).to.equal(value(before, 'chatai_upstream_tokens_total', { channel: 'main' }));
+  });
+
   it('needs the master token: 401 without one or with a bad one, 403 for a group admin', async () => {
     const none = await s.request('GET', '/api/metrics', { token: null });
     expect(none.status).to.equal(401);
