@@ -4,8 +4,9 @@
  */
 import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { LoginGrant, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { serveWithOriginals } from '../../lib/original-paths.ts';
 import { LOGIN_PAGE, LOGIN_PAGE_HEADERS } from './login-page.ts';
-import { loginBody, loginLinkBody, permanentBody } from './schemas.ts';
+import { groupLoginBody, loginBody, loginLinkBody, loginLinkQuery, permanentBody } from './schemas.ts';
 
 function setCookie(c: RequestContext, grant: LoginGrant): void {
   c.cookies.set('auth_token', grant.token, {
@@ -41,16 +42,30 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = LOGIN_PAGE;
   });
 
+  // The original's login link (KERNEL.md §13 item 3): to the login page, which exchanges it (a GET never does).
+  router.get('/login/token', ctx.validate({ summary: 'The original plugin\'s login link: redirects to /login?token=', query: loginLinkQuery, deprecated: true }), (c) => {
+    c.redirect(`/login?token=${encodeURIComponent(String(c.query.token))}`);
+  });
+
+  const login = async (c: RequestContext, loginToken: string) => {
+    const grant = await ctx.auth.exchange(loginToken, c.ip);
+    setCookie(c, grant);
+    c.body = answer(grant);
+  };
+
   router.post('/api/auth/login', ctx.validate({ summary: 'Exchange a login token for a JWT (sets the auth_token cookie)', body: loginBody }), async (c) => {
     const { token, password } = c.request.body as { token?: string; password?: string };
     const loginToken = token ?? password;
     if (!loginToken) throw new HttpError(400, 'VALIDATION_ERROR', 'Send the login token as "token"', { details: [{ path: 'body.token', message: 'is required' }] });
-    const grant = await ctx.auth.exchange(loginToken, c.ip);
-    setCookie(c, grant);
-    c.body = answer(grant);
+    await login(c, loginToken);
   });
 
-  router.get('/api/auth/verify', ctx.validate({ summary: 'Check the current token', groupAdmin: true }), (c) => {
+  // The original's group-admin login took its code as `code`; a group-bound login token is that code now.
+  router.post('/api/group-admin/login', ctx.validate({ summary: 'Exchange a group-bound login token, sent as "code", for a JWT (as POST /api/auth/login)', body: groupLoginBody, deprecated: true }), async (c) => {
+    await login(c, (c.request.body as { code: string }).code);
+  });
+
+  serveWithOriginals(router, ctx, 'get', '/api/auth/verify', ['/api/group-admin/verify'], { summary: 'Check the current token', groupAdmin: true }, (c) => {
     const user = c.state.user!;
     c.body = { valid: true, role: user.role, isMaster: user.role === 'master', userId: user.sub, ...(user.groupId ? { groupId: user.groupId } : {}), expiresAt: user.exp * 1000 };
   });
@@ -102,7 +117,7 @@ export default defineModule({
   name: 'auth',
   // Serves /api/auth/* and the /login page, so its routes carry full paths.
   prefix: '/',
-  public: ['/api/auth/login', '/login'],
+  public: ['/api/auth/login', '/login', '/login/token', '/api/group-admin/login'],
   routes,
 });
 

@@ -10,6 +10,20 @@ export const loginBody = {
   },
 };
 
+/** `POST /api/group-admin/login` (the original's path): the login token is the `code`. */
+export const groupLoginBody = {
+  type: 'object',
+  properties: { code: { type: 'string', minLength: 1, maxLength: 256 } },
+  required: ['code'],
+};
+
+/** `GET /login/token?token=` (the original's login link). */
+export const loginLinkQuery = {
+  type: 'object',
+  properties: { token: { type: 'string', minLength: 1, maxLength: 256 } },
+  required: ['token'],
+};
+
 export const loginLinkBody = {
   type: 'object',
   properties: {

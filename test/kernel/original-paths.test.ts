@@ -1,0 +1,77 @@
+/**
+ * The original plugin's paths (KERNEL.md §13 item 3): each alias answers like its target, is marked
+ * deprecated in the OpenAPI document, and the two left out on purpose stay absent.
+ */
+import { expect } from 'chai';
+import { createLoginToken } from '../../kernel/auth/login-tokens.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+type Operation = { deprecated?: boolean };
+
+/** [method, original path, the target it aliases] */
+const ALIASES: Array<[string, string, string]> = [['GET', '/api/group-admin/verify', '/api/auth/verify']];
+
+/** Operations served only because the original had them (aliases and the original-only forms). */
+const DEPRECATED = [...ALIASES.map(([m, p]) => `${m} ${p}`), 'GET /login/token', 'POST /api/group-admin/login'];
+
+describe('the original plugin\'s paths (KERNEL.md §13 item 3)', () => {
+  let s: TestServer;
+  let groupToken: string;
+  before(async () => {
+    s = await startServer();
+    groupToken = await s.loginAs({ groupId: '10001' });
+  });
+  after(async () => s?.stop());
+
+  const strip = (body: { data?: Record<string, unknown> }) => ({ ...body, data: { ...body.data, expiresAt: undefined } });
+
+  it('answers every alias like its target: the master, a group admin, and no token', async () => {
+    for (const [method, original, target] of ALIASES) {
+      for (const token of [undefined, groupToken, null]) {
+        const [a, b] = [await s.request(method, original, { token }), await s.request(method, target, { token })];
+        expect(a.status, `${method} ${original}`).to.equal(b.status);
+        expect(a.body, `${method} ${original}`).to.deep.equal(b.body);
+      }
+      expect((await s.request(method, original, { token: null })).status).to.equal(401);
+    }
+  });
+
+  it('POST /api/group-admin/login takes a group-bound login token as its code and answers like POST /api/auth/login', async () => {
+    const viaCode = await s.request('POST', '/api/group-admin/login', { body: { code: (await createLoginToken(s.dataDir, { kind: 'temporary', groupId: '10002' })).token }, token: null });
+    const viaToken = await s.request('POST', '/api/auth/login', { body: { token: (await createLoginToken(s.dataDir, { kind: 'temporary', groupId: '10002' })).token }, token: null });
+    expect(viaCode.status).to.equal(200);
+    expect(Object.keys(viaCode.body.data).sort()).to.deep.equal(Object.keys(viaToken.body.data).sort());
+    expect(viaCode.body.data).to.include({ role: 'group-admin', groupId: '10002' });
+    expect(viaCode.headers.get('set-cookie')).to.match(/^auth_token=/);
+    const verified = await s.request('GET', '/api/group-admin/verify', { token: viaCode.body.data.token });
+    expect(strip(verified.body)).to.deep.equal(strip({ success: true, data: { valid: true, role: 'group-admin', isMaster: false, userId: 'group:10002', groupId: '10002' } }));
+    // A used code is used: refused like a used token at /api/auth/login.
+    const again = await s.request('POST', '/api/group-admin/login', { body: { code: 'no-such-code' }, token: null });
+    const againDirect = await s.request('POST', '/api/auth/login', { body: { token: 'no-such-code' }, token: null });
+    expect(again.status).to.equal(againDirect.status);
+    expect(again.body.code).to.equal(againDirect.body.code);
+    expect((await s.request('POST', '/api/group-admin/login', { body: {}, token: null })).status).to.equal(400);
+  });
+
+  it('redirects the original login link GET /login/token?token= to /login?token= without consuming it', async () => {
+    const { token } = await createLoginToken(s.dataDir, { kind: 'temporary' });
+    const res = await s.request('GET', `/login/token?token=${encodeURIComponent(token)}`, { token: null });
+    expect(res.status).to.equal(302);
+    expect(res.headers.get('location')).to.equal(`/login?token=${encodeURIComponent(token)}`);
+    expect((await s.request('POST', '/api/auth/login', { body: { token }, token: null })).status).to.equal(200);
+    expect((await s.request('GET', '/login/token', { token: null })).status).to.equal(400);
+  });
+
+  it('leaves DELETE /api/system/release_port and GET /api/auth/token/generate absent on purpose', async () => {
+    expect((await s.request('DELETE', '/api/system/release_port')).status).to.equal(404);
+    expect((await s.request('GET', '/api/auth/token/generate')).status).to.equal(404);
+  });
+
+  it('marks exactly the original-only operations deprecated in the OpenAPI document', async () => {
+    const doc = (await s.request('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
+    const deprecated = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).filter(([, op]) => op.deprecated).map(([method]) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    expect(deprecated.sort()).to.deep.equal([...DEPRECATED].sort());
+  });
+});
