@@ -51,6 +51,9 @@ export class Connections {
         for (const other of liveBots(this.ctx.ws)) {
           if (other.socket === socket || other.bot.via !== 'reverse' || other.bot.selfId !== bot.selfId || other.bot.role !== bot.role) continue;
           other.bot.replaced = true;
+          // What waits goes on with the new connection (plain data); a job still running ends on the old one.
+          bot.queue.push(...other.bot.queue.splice(0));
+          bot.recalls.push(...other.bot.recalls.splice(0));
           other.socket.close(1000, 'replaced by a new connection');
         }
         this.connected(socket, bot);
@@ -118,11 +121,18 @@ export class Connections {
     this.connected(socket, bot);
     const id = bot.connectionId;
     if (!id) return;
-    void seenAccounts(this.ctx)
-      .update((seen) => {
-        seen.connections[id] = { selfId, ...(bot.nickname ? { nickname: bot.nickname } : {}) };
-      })
-      .catch((err: Error) => this.ctx.log.warn(`could not note the account of connection "${id}": ${err.message}`));
+    this.note(id, { selfId, ...(bot.nickname ? { nickname: bot.nickname } : {}) }).catch((err: Error) =>
+      this.ctx.log.warn(`could not note the account of connection "${id}": ${err.message}`),
+    );
+  }
+
+  /** Keeps the account a forward connection reached, writing only when it changed. */
+  private async note(id: string, account: SeenAccounts['connections'][string]): Promise<void> {
+    const seen = seenAccounts(this.ctx);
+    if (JSON.stringify((await seen.read()).connections[id]) === JSON.stringify(account)) return;
+    await seen.update((data) => {
+      data.connections[id] = account;
+    });
   }
 
   private tick(): void {

@@ -4,8 +4,8 @@
  * message, and the reverse URL to paste; bad input is a 4xx envelope.
  */
 import { expect } from 'chai';
-import { seg, textOf, type OneBotSim } from '../../support/onebot.ts';
-import { ALICE, BOT, GROUP, bridgeSuite, type Bridge } from './bridge.ts';
+import { OneBotSim, seg, textOf } from '../../support/onebot.ts';
+import { ALICE, BOT, GROUP, bridgeSuite, reverseUrl, type Bridge } from './bridge.ts';
 
 const TOKEN = 'forward-SECRET-token-7777';
 
@@ -121,6 +121,21 @@ describe('onebot: /api/bots', function () {
       const res = await b.s.request('GET', '/api/bots/groups');
       expect(res.status).to.equal(200);
       expect(res.body.data).to.deep.equal([]);
+    });
+  });
+
+  describe('onebot.accessToken', () => {
+    it('is masked in the configuration; the mask written back keeps it, an empty string clears it', async () => {
+      await b.configure({ onebot: { accessToken: TOKEN } });
+      const shown = await b.s.request('GET', '/api/config/onebot');
+      expect(shown.text).not.to.include(TOKEN);
+      await b.configure({ onebot: { accessToken: shown.body.data.accessToken, maxQueued: 50 } });
+      const sim = new OneBotSim({ selfId: BOT });
+      b.sims.push(sim);
+      await sim.connectReverse(reverseUrl(b.s), { accessToken: TOKEN });
+      await sim.drop();
+      await b.configure({ onebot: { accessToken: '', maxQueued: 100 } });
+      expect((await b.s.request('GET', '/api/bots/reverse')).body.data.tokenSet).to.equal(false);
     });
   });
 

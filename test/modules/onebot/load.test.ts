@@ -71,6 +71,17 @@ describe('onebot: order and load', function () {
     expect((await bot()).counters).to.deep.equal({ messagesIn: 7, triggered: 7, repliesOut: 4, errors: 3 });
   });
 
+  it('hands what waits to a newer connection that replaces the one it came on', async () => {
+    await b.configure({ onebot: { maxConcurrentTurns: 1 } });
+    echoes(2, (text) => (text === 'slow' ? 500 : 0));
+    await ask(GROUP, 'slow');
+    await ask(OTHER_GROUP, 'waiting');
+    const newer = await b.sim();
+    const replies = [await newer.nextAction('send_group_msg', 3000), await newer.nextAction('send_group_msg', 3000)];
+    expect(replies.map((r) => textOf(r.params!.message)).sort()).to.deep.equal(['re: slow', 're: waiting']);
+    expect(sim.connections).to.deep.equal([]);
+  });
+
   it('lets other chats go on while an action gets no answer; after 10 s the turn ends with a log line', async function () {
     this.timeout(30_000);
     sim.answerNext(toGroup(GROUP), 'silent');
