@@ -24,6 +24,7 @@ export interface BotEntry {
   roles: string[];
   connectedAt: string | null;
   lastEventAt: string | null;
+  /** Counted since the open connections opened (`connectedAt`): a connection's counters go with it. */
   counters: Counters;
 }
 

@@ -49,6 +49,16 @@ describe('onebot: commands', function () {
       expect(chatCalls(b.up)).to.deep.equal([]);
     });
 
+    it('puts the link on web.publicUrl when it is set', async () => {
+      await b.configure({ web: { publicUrl: 'https://panel.example.com/' } });
+      try {
+        await sim.privateMessage({ userId: MASTER, text: '#ai管理面板' });
+        expect(textOf((await sim.nextAction(sentTo(MASTER))).params!.message)).to.match(/https:\/\/panel\.example\.com\/login\?token=\S+/);
+      } finally {
+        await b.configure({ web: { publicUrl: '' } });
+      }
+    });
+
     it('with 永久 sends the permanent link', async () => {
       await sim.privateMessage({ userId: MASTER, text: '#ai管理面板 永久' });
       const link = linkIn(await sim.nextAction(sentTo(MASTER)))!;
