@@ -1,14 +1,14 @@
 /** System status, health, module management and the kernel event stream (API.md §11). */
 import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
-import { health, metrics, status } from './status.ts';
+import { HEALTH_SPEC, health, info, INFO_SPEC, metrics, status } from '../../lib/system-status.ts';
 
 /** Events of the kernel itself, sent on /api/system/events (KERNEL.md §10.9), and the bot bridge's connection events (§12 item 10). */
 const KERNEL_EVENTS = new Set(['module-loaded', 'module-failed', 'module-unloaded', 'config-changed', 'bot-connected', 'bot-disconnected']);
 const moduleName = { type: 'object', properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['name'] };
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
-  router.get('/health', ctx.validate({ summary: 'Liveness and module health (public)', rateLimit: false }), (c) => {
+  router.get('/health', ctx.validate(HEALTH_SPEC), (c) => {
     c.body = health(ctx.runtime);
   });
 
@@ -30,8 +30,8 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = metrics();
   });
 
-  router.get('/info', ctx.validate({ summary: 'Version and environment' }), (c) => {
-    c.body = { version: ctx.runtime.version, nodejs: process.version, platform: process.platform, arch: process.arch, modules: ctx.runtime.modules().map((m) => m.name) };
+  router.get('/info', ctx.validate(INFO_SPEC), (c) => {
+    c.body = info(ctx.runtime);
   });
 
   router.get('/modules', ctx.validate({ summary: 'Every module with its status, prefix, load time, reload count and error' }), (c) => {

@@ -9,7 +9,11 @@ import { startServer, type TestServer } from '../support/server.ts';
 type Operation = { deprecated?: boolean };
 
 /** [method, original path, the target it aliases] */
-const ALIASES: Array<[string, string, string]> = [['GET', '/api/group-admin/verify', '/api/auth/verify']];
+const ALIASES: Array<[string, string, string]> = [
+  ['GET', '/api/group-admin/verify', '/api/auth/verify'],
+  ['GET', '/api/health', '/api/system/health'],
+  ['GET', '/api/version', '/api/system/info'],
+];
 
 /** Operations served only because the original had them (aliases and the original-only forms). */
 const DEPRECATED = [...ALIASES.map(([m, p]) => `${m} ${p}`), 'GET /login/token', 'POST /api/group-admin/login'];
@@ -23,17 +27,27 @@ describe('the original plugin\'s paths (KERNEL.md §13 item 3)', () => {
   });
   after(async () => s?.stop());
 
-  const strip = (body: { data?: Record<string, unknown> }) => ({ ...body, data: { ...body.data, expiresAt: undefined } });
+  /** The answer without what changes from one call to the next (a clock, an uptime) or names the path asked (a refusal's message). */
+  const strip = (body: { success?: boolean; code?: string; data?: Record<string, unknown> }) =>
+    body.success === false ? { success: false, code: body.code } : { ...body, data: body.data && { ...body.data, expiresAt: undefined, timestamp: undefined, uptime: undefined } };
 
   it('answers every alias like its target: the master, a group admin, and no token', async () => {
     for (const [method, original, target] of ALIASES) {
       for (const token of [undefined, groupToken, null]) {
         const [a, b] = [await s.request(method, original, { token }), await s.request(method, target, { token })];
         expect(a.status, `${method} ${original}`).to.equal(b.status);
-        expect(a.body, `${method} ${original}`).to.deep.equal(b.body);
+        expect(strip(a.body), `${method} ${original}`).to.deep.equal(strip(b.body));
       }
-      expect((await s.request(method, original, { token: null })).status).to.equal(401);
     }
+    expect((await s.request('GET', '/api/group-admin/verify', { token: null })).status).to.equal(401);
+    expect((await s.request('GET', '/api/version', { token: null })).status).to.equal(401);
+    expect((await s.request('GET', '/api/version', { token: groupToken })).status).to.equal(403);
+    expect((await s.request('GET', '/api/health', { token: null })).status).to.equal(200);
+  });
+
+  it('does not count GET /api/health against the rate limit, like /api/system/health', async () => {
+    const answers = await Promise.all(Array.from({ length: 80 }, () => s.request('GET', '/api/health', { token: null })));
+    expect(answers.filter((r) => r.status !== 200).map((r) => r.status)).to.deep.equal([]);
   });
 
   it('POST /api/group-admin/login takes a group-bound login token as its code and answers like POST /api/auth/login', async () => {
