@@ -6,9 +6,10 @@
  *
  * esbuild's API runs the builds in a helper process of about 35 MB, which it would keep for the life of
  * the server. It is stopped once no build has run for HELPER_IDLE_MS; the next build starts it again,
- * which adds about 40 ms to that reload (a reload within the idle spell, such as a burst of saves,
- * finds it running). The helper is esbuild's one per process: a module that calls esbuild itself
- * shares it, restarts it when stopped, and would see a call in flight at the moment of the stop fail.
+ * which costs that reload about 40 ms of CPU, the helper's start-up and a slower first build (a
+ * reload within the idle spell, such as a burst of saves, finds it running). The helper is esbuild's
+ * one per process: a module that calls esbuild itself shares it, restarts it when stopped, and would
+ * see a call in flight at the moment of the stop fail.
  */
 import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
