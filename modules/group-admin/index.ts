@@ -1,6 +1,7 @@
 /** Group admin (API.md §10, KERNEL.md §10.4): one group's settings, delegated to that group's admins. */
 import { defineModule } from '../../kernel/index.ts';
 import { registerActivityRoutes } from './activity.ts';
+import { registerGroupless } from './guard.ts';
 import { registerRoutes } from './routes.ts';
 import { createGroupService } from './service.ts';
 
@@ -9,5 +10,6 @@ export default defineModule({
   routes(router, ctx) {
     registerRoutes(router, ctx, createGroupService(ctx.store, ctx.config));
     registerActivityRoutes(router, ctx);
+    registerGroupless(router, ctx);
   },
 });

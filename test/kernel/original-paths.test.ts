@@ -15,8 +15,33 @@ const ALIASES: Array<[string, string, string]> = [
   ['GET', '/api/version', '/api/system/info'],
 ];
 
+/** [method, the original's group-less path under /api/group-admin, a valid body] (KERNEL.md §10.4 moved them under /:groupId) */
+const GROUPLESS: Array<[string, string, unknown?]> = [
+  ['GET', '/config'],
+  ['PUT', '/config', { enabled: true }],
+  ['GET', '/blacklist'],
+  ['PUT', '/blacklist', { blacklist: ['1'] }],
+  ['POST', '/blacklist/add', { userId: '2' }],
+  ['POST', '/blacklist/remove', { userId: '2' }],
+  ['GET', '/whitelist'],
+  ['PUT', '/whitelist', { whitelist: ['3'] }],
+  ['POST', '/whitelist/add', { userId: '4' }],
+  ['POST', '/whitelist/remove', { userId: '4' }],
+  ['GET', '/channel'],
+  ['PUT', '/channel', { model: 'gpt-x' }],
+  ['DELETE', '/channel'],
+  ['GET', '/usage-limit'],
+  ['PUT', '/usage-limit', { dailyLimit: 5 }],
+  ['POST', '/models/fetch', {}],
+];
+
 /** Operations served only because the original had them (aliases and the original-only forms). */
-const DEPRECATED = [...ALIASES.map(([m, p]) => `${m} ${p}`), 'GET /login/token', 'POST /api/group-admin/login'];
+const DEPRECATED = [
+  ...ALIASES.map(([m, p]) => `${m} ${p}`),
+  ...GROUPLESS.map(([m, p]) => `${m} /api/group-admin${p}`),
+  'GET /login/token',
+  'POST /api/group-admin/login',
+];
 
 describe('the original plugin\'s paths (KERNEL.md §13 item 3)', () => {
   let s: TestServer;
@@ -48,6 +73,26 @@ describe('the original plugin\'s paths (KERNEL.md §13 item 3)', () => {
   it('does not count GET /api/health against the rate limit, like /api/system/health', async () => {
     const answers = await Promise.all(Array.from({ length: 80 }, () => s.request('GET', '/api/health', { token: null })));
     expect(answers.filter((r) => r.status !== 200).map((r) => r.status)).to.deep.equal([]);
+  });
+
+  it('answers the group-less group-admin forms on the caller\'s own group, GROUP_REQUIRED for the master, 401 without a token', async () => {
+    for (const [method, path, body] of GROUPLESS) {
+      const what = `${method} /api/group-admin${path}`;
+      const [a, b] = [
+        await s.request(method, `/api/group-admin${path}`, { token: groupToken, body }),
+        await s.request(method, `/api/group-admin/10001${path}`, { token: groupToken, body }),
+      ];
+      expect(a.status, what).to.equal(b.status);
+      expect(strip(a.body), what).to.deep.equal(strip(b.body));
+      const master = await s.request(method, `/api/group-admin${path}`, { body });
+      expect(master.status, what).to.equal(400);
+      expect(master.body.code, what).to.equal('GROUP_REQUIRED');
+      expect((await s.request(method, `/api/group-admin${path}`, { token: null, body })).status, what).to.equal(401);
+    }
+    // Acting on its own group: a change through the group-less form is the group's.
+    await s.request('PUT', '/api/group-admin/blacklist', { token: groupToken, body: { blacklist: ['77'] } });
+    expect((await s.request('GET', '/api/group-admin/10001/blacklist')).body.data).to.deep.include({ blacklist: ['77'] });
+    expect((await s.request('PUT', '/api/group-admin/config', { token: groupToken, body: { enabled: 'no' } })).status).to.equal(400);
   });
 
   it('POST /api/group-admin/login takes a group-bound login token as its code and answers like POST /api/auth/login', async () => {

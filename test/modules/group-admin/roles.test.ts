@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import http from 'node:http';
 import { startServer, type TestServer } from '../../support/server.ts';
 
-type Operation = { security?: unknown[] };
+type Operation = { security?: unknown[]; deprecated?: boolean };
 type OpenApi = { paths: Record<string, Record<string, Operation>> };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-/** Routes a group admin may use outside its group (KERNEL.md §10.4); logout and refresh would spend the token. */
-const GROUP_ADMIN_EXTRAS = ['GET /api/auth/verify', 'GET /api/group-admin'];
+/** Routes a group admin may use outside its group (KERNEL.md §10.4, and the original's verify path, §13 item 3); logout and refresh would spend the token. */
+const GROUP_ADMIN_EXTRAS = ['GET /api/auth/verify', 'GET /api/group-admin/verify', 'GET /api/group-admin'];
 const SPENDS_TOKEN = ['POST /api/auth/logout', 'POST /api/auth/refresh'];
 
 /** Every documented operation, with `{groupId}` set to `groupId` and every other parameter to a placeholder. */
@@ -20,6 +20,8 @@ function operations(doc: OpenApi, groupId: string) {
         template,
         path: template.replace('{groupId}', groupId).replace(/\{[^}]+\}/g, 'x1'),
         isPublic: Array.isArray(op.security) && op.security.length === 0,
+        // The original's group-less forms act on the caller's own group (KERNEL.md §13 item 3; test/kernel/original-paths.test.ts).
+        ownGroupOnly: !!op.deprecated && template.startsWith('/api/group-admin/') && !template.includes('{groupId}'),
       })),
   );
 }
@@ -113,7 +115,7 @@ describe('group-admin: roles', () => {
       let checked = 0;
       for (const op of operations(doc, B)) {
         const route = `${op.method} ${op.template}`;
-        if (op.isPublic || SPENDS_TOKEN.includes(route) || GROUP_ADMIN_EXTRAS.includes(route)) continue;
+        if (op.isPublic || op.ownGroupOnly || SPENDS_TOKEN.includes(route) || GROUP_ADMIN_EXTRAS.includes(route)) continue;
         const res = await send(op.method, op.path, adminA);
         checked++;
         if (res.status !== 403 || res.body?.code !== 'FORBIDDEN') failures.push(`${op.method} ${op.path} → ${res.status} ${res.text.slice(0, 120)}`);
