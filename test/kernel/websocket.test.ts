@@ -144,6 +144,23 @@ describe('WebSocket service for modules (KERNEL.md §6, §12 items 1 and 9)', fu
     expect(s.output()).to.match(/error \[module:sockets\] WebSocket \/fixture\/ws #\d+ \(127\.0\.0\.1\): onMessage failed \(the socket stays open\): Error: fixture one throws on this frame/);
   });
 
+  it('cuts a socket the module closed when its peer never answers the closing handshake', async () => {
+    // A raw client: it upgrades, sends one masked text frame, then never answers the close frame.
+    const port = new URL(s.url).port;
+    const raw = net.connect(Number(port), '127.0.0.1');
+    raw.write(`GET /fixture/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nX-Fixture-Key: open-sesame\r\n\r\n`);
+    let received = '';
+    raw.on('data', (d) => (received += d.toString('latin1')));
+    await eventually(() => received.includes('hello one'), 3000);
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const text = Buffer.from('close');
+    raw.write(Buffer.concat([Buffer.from([0x81, 0x80 | text.length]), mask, Buffer.from(text.map((b, i) => b ^ mask[i % 4]))]));
+    const started = Date.now();
+    await new Promise((resolve) => raw.once('close', resolve));
+    expect(received).to.include('asked to close');
+    expect(Date.now() - started).to.be.lessThan(5000);
+  });
+
   it('closes a socket that sends a frame over 1 MB (1009)', async () => {
     const c = await open();
     c.ws.send(Buffer.alloc(1024 * 1024 + 1));
