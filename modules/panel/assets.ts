@@ -36,8 +36,8 @@ const VENDOR = [
   { pkg: 'htm', file: 'dist/htm.mjs', specifier: 'htm' },
 ];
 
-/** The shell's own modules and the landing page, preloaded by the page (the form builder only serves other pages). */
-const PRELOAD = /^\/assets\/(app|lib\/(?!schema-form)[\w-]+|pages\/dashboard)\.js$/;
+/** The shell's own modules and the landing page, preloaded by the page (the form builder and the chart only serve other pages). */
+const PRELOAD = /^\/assets\/(app|lib\/(?!schema-form|chart)[\w-]+|pages\/dashboard)\.js$/;
 
 const REVALIDATE = 'no-cache';
 const IMMUTABLE = 'public, max-age=31536000, immutable';

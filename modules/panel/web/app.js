@@ -10,6 +10,7 @@ import { onProgress } from './lib/progress.js';
 const PAGES = [
   { path: '', label: 'Dashboard', load: () => import('./pages/dashboard.js') },
   { path: 'bots', label: 'Bots', load: () => import('./pages/bots.js') },
+  { path: 'usage', label: 'Usage', load: () => import('./pages/usage.js') },
   { path: 'config', label: 'Configuration', load: () => import('./pages/config.js') },
   { path: 'channels', label: 'Channels', load: () => import('./pages/channels.js') },
   { path: 'presets', label: 'Presets', load: () => import('./pages/presets.js') },
