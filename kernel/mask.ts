@@ -1,6 +1,6 @@
 /**
  * Secrets never leave the server in clear: `sk-****abcd` — channel keys, the secret values of
- * the configuration, the credentials inside URLs (KERNEL.md §7, §10.14). A masked value sent back
+ * the configuration, the credentials inside URLs (docs/http.md#secrets). A masked value sent back
  * means "keep the stored one"; the functions that undo a mask live here, beside the mask.
  */
 

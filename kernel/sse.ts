@@ -1,8 +1,8 @@
 /**
- * Server-Sent Events for EventSource clients (KERNEL.md §8): every frame is `data: {"type", ...}`;
+ * Server-Sent Events for EventSource clients (docs/http.md#event-streams): every frame is `data: {"type", ...}`;
  * with `?named=1` it also carries `event: <type>`. A heartbeat comment keeps proxies from closing
  * the stream; everything is released when the client goes away. Every event stream, these and the
- * ones a module writes itself (chat), counts against its user's cap (KERNEL.md §4).
+ * ones a module writes itself (chat), counts against its user's cap (docs/http.md#connections).
  */
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';

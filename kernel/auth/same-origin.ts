@@ -1,5 +1,5 @@
 /**
- * Cross-site request refusal for credentials a browser attaches by itself (KERNEL.md §4): a
+ * Cross-site request refusal for credentials a browser attaches by itself (docs/http.md#cross-site-requests): a
  * state-changing request that is not authenticated by an `Authorization` header must come from the
  * server's own origin. SameSite=Strict alone lets other ports and sibling subdomains through, since
  * those are the same *site*.

@@ -6,7 +6,7 @@
  * the schema leaves open (an open object, a section whose module is not loaded) is judged by its
  * name, and its text, when it is a URL, has its credentials masked.
  *
- * A masked value written back means "keep the stored one" (KERNEL.md §10.14), so a configuration
+ * A masked value written back means "keep the stored one" (docs/http.md#secrets), so a configuration
  * read, edited and written back, or exported and imported again, keeps them. A list item is matched
  * to the stored one by its `id` when it has one (the panel reorders and deletes proxy profiles),
  * else by its index; either way the mask must be the stored value's own mask, so a list that

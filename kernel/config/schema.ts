@@ -1,7 +1,7 @@
 /**
  * The configuration sections the kernel declares itself: only what the kernel reads (`web`: its port
  * and host, the public URL of login links, the JWT lifetime). Every other section is declared by the
- * module that owns it (KERNEL.md §6, a definition's `config`).
+ * module that owns it (docs/modules.md#lifetimes, a definition's `config`).
  * Secrets (JWT secret, login tokens, channel keys) are not configuration: they are refused here.
  */
 import type { ConfigSections } from '../types.ts';
@@ -28,7 +28,7 @@ export const KERNEL_SECTIONS: ConfigSections = {
           default: [],
           items: { type: 'object', required: ['label', 'baseUrl'], properties: { label: { type: 'string', minLength: 1 }, baseUrl: httpUrl } },
         },
-        /** JWT lifetime in seconds (KERNEL.md §10.5). */
+        /** JWT lifetime in seconds (docs/http.md#authentication). */
         jwtTtl: { type: 'integer', default: 2592000, minimum: 60 },
         ...Object.fromEntries(SECRET_PATHS.map((p) => [p.split('.')[1], false])),
       },

@@ -1,6 +1,6 @@
 /**
  * Configuration sections as their owners declare them: the kernel its own (`web`), each module the
- * ones in its definition's `config` (KERNEL.md §6). A declaration is checked and compiled here, and
+ * ones in its definition's `config` (docs/modules.md#configuration-section). A declaration is checked and compiled here, and
  * the table says which declaration of each section is in force: a section has one owner at a time,
  * and while a module's old version drains, its new version's declaration is the one in force.
  */

@@ -1,5 +1,5 @@
 /**
- * Connection limits (KERNEL.md §4): a request's headers must arrive within 20 s and the whole request
+ * Connection limits (docs/http.md#connections): a request's headers must arrive within 20 s and the whole request
  * (headers and body) within 60 s, and one client address holds at most 256 open connections. A
  * connection past the cap is answered 429 and closed without Node ever parsing what it sends.
  * Answers are not bounded: once a request has arrived, an event stream may stay open for hours.

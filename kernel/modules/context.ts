@@ -1,6 +1,6 @@
 /**
  * The `ctx` a module version receives. Everything registered through it is recorded and released
- * (KERNEL.md §6, ownership rule) in two steps. What makes the version hear something (event and
+ * (docs/modules.md#lifetimes, ownership rule) in two steps. What makes the version hear something (event and
  * config listeners, and the event streams its clients listen to) goes the moment the version is
  * replaced or unloaded: from then on only the new version hears, so nothing is handled twice. What
  * its in-flight requests may still need (timers, tools, onDispose callbacks) goes when it is disposed

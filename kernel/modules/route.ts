@@ -1,6 +1,6 @@
 /**
  * The route that will answer a request, found once and kept on the request. Authentication, the
- * rate limit, roles, accepted body types and `?token=` are all decided on it (KERNEL.md §4), never on
+ * rate limit, roles, accepted body types and `?token=` are all decided on it (docs/http.md#paths-and-methods), never on
  * a second reading of the raw path: a decision taken on a spelling the routers do not serve (other
  * letter case, a trailing slash, `//`) cannot differ from what is then answered.
  */

@@ -1,6 +1,6 @@
 /**
  * The kernel's WebSocket service: the sockets and outgoing connections of every module, kept by
- * module name rather than by version, so that they outlive a reload (KERNEL.md §6, §12 item 9).
+ * module name rather than by version, so that they outlive a reload (docs/modules.md#lifetimes, docs/modules.md#websockets).
  * The registry calls `adopt` at its swap point and `close` when a module is disabled or removed.
  */
 import { createLogger, type LogLevel } from '../log.ts';

@@ -13,7 +13,7 @@ import { loadToolState, type ToolView } from '../tool-state/view.ts';
 export type ToolCaller = Pick<AuthUser, 'sub' | 'groupId'>;
 
 /**
- * What a chat allows: the preset's rules, narrowed by the group's own settings (API.md §10.3 `tools`).
+ * What a chat allows: the preset's rules, narrowed by the group's own settings (docs/api.md#group-admin `tools`).
  * The global `builtinTools` switches are already in each tool's `available`.
  */
 export interface ToolRules extends Partial<PresetTools> {

@@ -1,12 +1,12 @@
 /**
- * One group's settings (API.md §10.3): the full shape with its defaults, and the keys that inherit
+ * One group's settings (docs/api.md#group-admin): the full shape with its defaults, and the keys that inherit
  * from the global configuration. A group stores only what was set for it; an unset leaf, or one
  * holding an "inherit" marker, falls back to the global config and then to the built-in default.
  */
 
 export type Settings = Record<string, unknown>;
 
-/** Stored values that mean "use the global setting" (API.md §10.3). */
+/** Stored values that mean "use the global setting" (docs/api.md#group-admin). */
 const INHERIT_MARKERS = new Set<unknown>([undefined, null, '', 'global', 'default', '__default__']);
 
 export function isInherit(value: unknown): boolean {
@@ -61,7 +61,7 @@ export const INHERITED: InheritedKey[] = [
 /** Keys only the master may change; they are also never shown to a group admin. */
 export const MASTER_ONLY = ['independentChannel.forbidGlobal'];
 
-/** Group-only leaves that hold a percentage on the wire and a fraction on disk (API.md §10.3). */
+/** Group-only leaves that hold a percentage on the wire and a fraction on disk (docs/api.md#group-admin). */
 export const PERCENT_KEYS = ['emojiThief.probability', 'emojiThief.triggerRate'];
 
 const event = (extra: Settings = {}) => ({ enabled: null, probability: 1, message: '', prompt: '', useAI: false, ...extra });

@@ -1,5 +1,5 @@
 /**
- * The stored channel (API.md §4.2) and the pure rules around it: defaults, base-URL normalisation,
+ * The stored channel (docs/api.md#channels) and the pure rules around it: defaults, base-URL normalisation,
  * model mapping and "does this channel serve that model".
  */
 import type { AdapterType } from './types.ts';
@@ -86,7 +86,7 @@ export function normaliseBaseUrl(raw: string | undefined | null, adapterType: Ad
   return trimmed;
 }
 
-/** A channel as first stored: every field of API.md §4.2 present. */
+/** A channel as first stored: every field of docs/api.md#channels present. */
 export function channelDefaults(adapterType: AdapterType, now = Date.now()): Omit<Channel, 'id' | 'name'> {
   const baseUrl = DEFAULT_BASE_URL[adapterType];
   return {

@@ -53,7 +53,7 @@ export function errorKind(err: unknown): string {
 
 /**
  * An upstream failure as every answer shows it: 502 API_ERROR, `<what>: <upstream message>`, with
- * `details: {status, message, kind}` (API.md §3). Anything else comes back as it is.
+ * `details: {status, message, kind}` (docs/http.md#status-and-error-codes). Anything else comes back as it is.
  */
 export function upstreamFailure(err: unknown, what: string): unknown {
   if (!(err instanceof UpstreamError)) return err;

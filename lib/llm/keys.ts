@@ -1,5 +1,5 @@
 /**
- * Which API key of a channel to use next (API.md §4.2). Stateless: round-robin and least-used are
+ * Which API key of a channel to use next (docs/api.md#channels). Stateless: round-robin and least-used are
  * derived from the persisted `usageCount`s, so the rotation survives reloads and restarts.
  */
 import type { ApiKeyEntry, Channel } from './channel.ts';

@@ -1,4 +1,4 @@
-/** Memory categories (KERNEL.md §10.7): the documented keys, with the original's keys accepted as aliases. */
+/** Memory categories (docs/api.md#memory): the documented keys, with the original's keys accepted as aliases. */
 
 export const CATEGORIES = ['basic_info', 'preferences', 'events', 'relationships', 'interests', 'custom'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -22,7 +22,7 @@ export const SUB_TYPES: Record<Category, string[]> = {
   custom: [],
 };
 
-/** The original implementation's keys (API.md §12). */
+/** The original implementation's keys (docs/api.md#memory). */
 export const ALIASES: Record<string, Category> = {
   profile: 'basic_info',
   preference: 'preferences',

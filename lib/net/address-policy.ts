@@ -1,5 +1,5 @@
 /**
- * Which addresses a request on someone else's behalf may not reach (KERNEL.md §8): loopback, private,
+ * Which addresses a request on someone else's behalf may not reach (docs/http.md#requests-on-someones-behalf): loopback, private,
  * link-local, carrier-grade NAT, cloud metadata and other special-purpose ranges, for IPv4 and IPv6.
  * An IPv6 address that carries an IPv4 one (IPv4-compatible, -mapped and -translated, NAT64, 6to4)
  * is judged by the IPv4 address it carries, so that no spelling of 127.0.0.1 gets through.

@@ -1,5 +1,5 @@
 /**
- * Keeping a request off private networks (KERNEL.md §8), for URLs that someone other than the master
+ * Keeping a request off private networks (docs/http.md#requests-on-someones-behalf), for URLs that someone other than the master
  * chose: an LLM's fetch tools, a group admin's upstream. A host given as an IP literal or a metadata
  * name is refused before connecting; any other host is checked inside the socket's own DNS lookup, so
  * the address checked is the one connected to (no window for DNS rebinding). A refusal comes before

@@ -11,12 +11,12 @@ import type { Preset, PresetsFile } from './types.ts';
  */
 export const presetsCollection = (store: Store) => store.collection<PresetsFile>('presets', { presets: [] });
 
-/** The default preset's id: config `presets.defaultId`, else `llm.defaultChatPresetId`, else "default" (API.md §6.3). */
+/** The default preset's id: config `presets.defaultId`, else `llm.defaultChatPresetId`, else "default" (docs/api.md#presets). */
 export function defaultPresetId(config: Pick<ConfigService, 'get'>): string {
   return config.get<string | undefined>('presets.defaultId') || config.get<string | undefined>('llm.defaultChatPresetId') || 'default';
 }
 
-/** By id, then by name, a user preset's name before a built-in's (API.md §6.4). */
+/** By id, then by name, a user preset's name before a built-in's (docs/api.md#presets). */
 export function findPreset(presets: Preset[], idOrName: string): Preset | undefined {
   const byName = presets.filter((p) => p.name === idOrName).sort((a, b) => Number(a.isBuiltin === true) - Number(b.isBuiltin === true));
   return presets.find((p) => p.id === idOrName) ?? byName[0];

@@ -1,5 +1,5 @@
 /**
- * The stored preset, the original shape of API.md §6.2: what `presets.json` holds. The presets
+ * The stored preset, the original shape of docs/api.md#presets: what `presets.json` holds. The presets
  * module writes it; `lib/presets` reads it for everyone.
  *
  *   - Model parameters: `modelParams`; the top-level `temperature` mirrors it. `model: ""` means the

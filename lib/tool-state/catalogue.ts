@@ -1,4 +1,4 @@
-/** Names, descriptions and icons of the category keys the panel shows (API.md §7.1). */
+/** Names, descriptions and icons of the category keys the panel shows (docs/api.md#tools). */
 
 export interface CategoryInfo {
   name: string;

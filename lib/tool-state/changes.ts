@@ -1,7 +1,7 @@
 /**
  * Every change of tool state, whichever route asks for it (`/api/tools` or `/api/skills`): the
  * change is written to `builtinTools` in the configuration and announced once on the event bus, so
- * that `/api/skills/sse` reports it no matter where it came from (KERNEL.md §10 item 9).
+ * that `/api/skills/sse` reports it no matter where it came from (docs/architecture.md#events).
  */
 import { notFound, type ModuleContext } from '../../kernel/index.ts';
 import { knownCategories, type KnownCategories } from './known-categories.ts';

@@ -1,6 +1,6 @@
 /**
  * The `builtinTools` section of the configuration, read with defaults. It is the only place where
- * tool enable state lives (KERNEL.md §10 item 9), so every module reads it through here.
+ * tool enable state lives (docs/architecture.md#events), so every module reads it through here.
  */
 import type { ConfigService } from '../../kernel/index.ts';
 

@@ -49,14 +49,14 @@ export async function loadToolState(ctx: ModuleContext): Promise<ToolState> {
   return toolState(ctx.tools.list(), readToolSettings(ctx.config), await readKnownCategories(ctx.store));
 }
 
-/** What the exposed MCP server offers (API.md §8.3): the available tools, except those of MCP servers. */
+/** What the exposed MCP server offers (docs/api.md#mcp-server): the available tools, except those of MCP servers. */
 export async function exposedTools(ctx: ModuleContext): Promise<ToolView[]> {
   return (await loadToolState(ctx)).tools.filter((t) => t.available && t.source !== 'mcp');
 }
 
 export function toolState(registered: RegisteredTool[], settings: ToolSettings, known: string[]): ToolState {
   const knownSet = new Set(known);
-  // A category that did not exist when `enabledCategories` was last written is enabled (API.md §7.1:
+  // A category that did not exist when `enabledCategories` was last written is enabled (docs/api.md#tools:
   // categories added later are appended to the stored list).
   const isCategoryEnabled = (key: string) =>
     !settings.enabledCategories || settings.enabledCategories.includes(key) || (knownSet.size > 0 && !knownSet.has(key));

@@ -1,5 +1,5 @@
 /**
- * Login, logout, refresh and login links (API.md §2, KERNEL.md §5 and §10.3–10.5). The kernel
+ * Login, logout, refresh and login links (docs/api.md#auth, docs/http.md#authentication, docs/http.md#roles). The kernel
  * verifies tokens and applies roles; this module only exchanges and issues them.
  */
 import { defineModule, HttpError } from '../../kernel/index.ts';

@@ -1,4 +1,4 @@
-/** Routes of `/api/channels` (API.md §4): CRUD, upstream tests, model lists, base-URL selection, stats. */
+/** Routes of `/api/channels` (docs/api.md#channels): CRUD, upstream tests, model lists, base-URL selection, stats. */
 import { badRequest, HttpError, notFound } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { channelsCollection, describeStats, emptyStats, usageCollection, type Channel } from '../../lib/llm/index.ts';
@@ -33,7 +33,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   /**
    * The channel a test or model listing runs against: a stored one (with optional overrides) or an
-   * inline one. The stored keys only ever go to the stored base URLs (KERNEL.md §10.16, applyInput);
+   * inline one. The stored keys only ever go to the stored base URLs (docs/http.md#secrets, applyInput);
    * the outcome of a call with other URLs or keys is not recorded on the stored channel.
    */
   const target = async (body: ChannelInput): Promise<{ channel: Channel; stored: boolean }> => {

@@ -8,7 +8,7 @@ import { channelDefaults, normaliseBaseUrl, type AdapterType, type ApiKeyEntry, 
 
 export type ChannelInput = Partial<Omit<Channel, 'apiKeys'>> & { apiKeys?: Array<string | Partial<ApiKeyEntry>> };
 
-/** Fields a client may change (API.md §4.3); anything else in a body is ignored. */
+/** Fields a client may change (docs/api.md#channels); anything else in a body is ignored. */
 const UPDATABLE = [
   'name', 'adapterType', 'baseUrl', 'baseUrls', 'baseUrlLatencies', 'selectedBaseUrlIndex', 'apiKey', 'apiKeys', 'strategy',
   'models', 'priority', 'enabled', 'advanced', 'customHeaders', 'headersTemplate', 'requestBodyTemplate', 'timeout', 'retry',
@@ -127,7 +127,7 @@ export function applyInput(input: ChannelInput, existing: Channel | undefined, n
 }
 
 /**
- * A stored key goes only to the base URLs it was stored with (KERNEL.md §10.16): when `next` reaches a
+ * A stored key goes only to the base URLs it was stored with (docs/http.md#secrets): when `next` reaches a
  * URL that `stored` did not, each key and secret header it would send there must be in `input` in
  * full. Otherwise 400 naming the first one that was kept (masked or left out) rather than given.
  */

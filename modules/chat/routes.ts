@@ -1,4 +1,4 @@
-/** `POST /api/chat` and `POST /api/chat/stream` (API.md §13, KERNEL.md §10.8): HTTP and SSE around the shared turn. */
+/** `POST /api/chat` and `POST /api/chat/stream` (docs/api.md#chat, docs/http.md#event-streams): HTTP and SSE around the shared turn. */
 import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { runChatTurn, type TurnRequest, type TurnSink } from '../../lib/chat/index.ts';
 import { clientGone } from '../../lib/tool-state/execute.ts';

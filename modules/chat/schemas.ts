@@ -1,4 +1,4 @@
-/** Request schema of `POST /api/chat` and `POST /api/chat/stream` (API.md §13.1). */
+/** Request schema of `POST /api/chat` and `POST /api/chat/stream` (docs/api.md#chat). */
 
 /** Ids that become part of a conversation id (`user:<userId>`, `group:<groupId>`). */
 const idPart = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' };

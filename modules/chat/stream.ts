@@ -1,6 +1,6 @@
 /**
  * The SSE answer of `POST /api/chat/stream`, read with `fetch`: every frame is a named event whose
- * JSON also carries `type` (KERNEL.md §8, §10.8). Headers go out at once, with the `start` frame in the
+ * JSON also carries `type` (docs/http.md#event-streams). Headers go out at once, with the `start` frame in the
  * same write; frames are written as they come.
  */
 import { EVENT_STREAM_HEADERS, holdEventStream, type RequestContext } from '../../kernel/index.ts';

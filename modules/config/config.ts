@@ -1,5 +1,5 @@
 /**
- * The configuration sections this module owns (KERNEL.md §6; its index declares them, and the offline
+ * The configuration sections this module owns (docs/modules.md#lifetimes; its index declares them, and the offline
  * `npm run config` reads them from here): the original plugin's settings that several modules read or
  * write — chat, group-admin, tools, skills, mcp, mcp-server, and the bot bridge — and those nothing
  * here acts on yet, kept so that an original config file imports intact. They belong to this module

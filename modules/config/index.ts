@@ -1,5 +1,5 @@
 /**
- * Configuration: read and change it, YAML export/import, validation, history and rollback (API.md §3).
+ * Configuration: read and change it, YAML export/import, validation, history and rollback (docs/api.md#config).
  * The whole-document operations come from `ctx.configAdmin`, which the kernel gives the module named
  * `config` only.
  */

@@ -1,5 +1,5 @@
 /**
- * Settings of the exposed MCP server (API.md §3.2, §8.3): `GET|PUT /api/config/mcp-server` and
+ * Settings of the exposed MCP server (docs/api.md#config, docs/api.md#mcp-server): `GET|PUT /api/config/mcp-server` and
  * `POST /api/config/mcp-server/generate-key`. The key is shown masked, except once, when generated.
  */
 import { randomBytes } from 'node:crypto';

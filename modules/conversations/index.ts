@@ -1,4 +1,4 @@
-/** Stored chat history: list, read, clear context, delete (API.md §5). Storage lives in `lib/conversations`. */
+/** Stored chat history: list, read, clear context, delete (docs/api.md#conversations). Storage lives in `lib/conversations`. */
 import { defineModule } from '../../kernel/index.ts';
 import { routes } from './routes.ts';
 

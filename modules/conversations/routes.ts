@@ -1,4 +1,4 @@
-/** Routes of `/api/conversations` (API.md §5, the `/api/context` routes included under this prefix). */
+/** Routes of `/api/conversations` (docs/api.md#conversations, the `/api/context` routes included under this prefix). */
 import { notFound } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { conversationStore } from '../../lib/conversations/index.ts';

@@ -1,5 +1,5 @@
 /**
- * A group's upstream key goes only to the base URL it was stored with (KERNEL.md §10.16). Without this
+ * A group's upstream key goes only to the base URL it was stored with (docs/http.md#secrets). Without this
  * rule a group admin could point the key the master set for the group at a server of their own, and
  * `models/fetch` would send it there.
  */

@@ -31,7 +31,7 @@ export function groupRoute(ctx: ModuleContext) {
   };
 }
 
-/** The original's group-less paths (API.md §10), now under `/:groupId` (KERNEL.md §10.4). */
+/** The original's group-less paths (docs/api.md#group-admin), now under `/:groupId` (docs/http.md#roles). */
 const ORIGINAL_GROUPLESS = new Set([
   'GET /config', 'PUT /config',
   'GET /blacklist', 'PUT /blacklist', 'POST /blacklist/add', 'POST /blacklist/remove',

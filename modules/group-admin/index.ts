@@ -1,4 +1,4 @@
-/** Group admin (API.md §10, KERNEL.md §10.4): one group's settings, delegated to that group's admins. */
+/** Group admin (docs/api.md#group-admin, docs/http.md#roles): one group's settings, delegated to that group's admins. */
 import { defineModule } from '../../kernel/index.ts';
 import { registerActivityRoutes } from './activity.ts';
 import { registerGroupless } from './guard.ts';

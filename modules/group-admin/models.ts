@@ -1,7 +1,7 @@
 /**
  * `POST /:groupId/models/fetch`: the model list of the group's own upstream, through the one upstream
  * path (`callUpstream`) as a channel of its own (not a stored one), accounted for the group. A masked key is resolved only against the stored channel it belongs to and only for
- * that channel's stored base URL (KERNEL.md §10.16): another URL needs the real key. The URL is a
+ * that channel's stored base URL (docs/http.md#secrets): another URL needs the real key. The URL is a
  * group admin's choice, so it gets the fetch tools' address policy: no loopback, private or
  * metadata address unless the master allows it (`builtinTools.fetch`).
  */

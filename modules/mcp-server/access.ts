@@ -1,5 +1,5 @@
 /**
- * Who may use the exposed MCP server (API.md §8.3): it must be switched on (`mcp.server.enabled`),
+ * Who may use the exposed MCP server (docs/api.md#mcp-server): it must be switched on (`mcp.server.enabled`),
  * have a key (`mcp.server.apiKey`), and the caller must send that key as a Bearer token. Refusals
  * are JSON-RPC errors, which is what an MCP client can show.
  */

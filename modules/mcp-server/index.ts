@@ -1,5 +1,5 @@
 /**
- * The plugin's own tools for external MCP clients (API.md §8.3), outside /api at `/mcp`:
+ * The plugin's own tools for external MCP clients (docs/api.md#mcp-server), outside /api at `/mcp`:
  * streamable HTTP (`POST /mcp`, one JSON-RPC message or a batch per request) and the older SSE
  * transport (`GET /mcp/sse` + `POST /mcp/message`). Off until `mcp.server.enabled` is true and
  * `mcp.server.apiKey` is set; every route needs that key as a Bearer token.

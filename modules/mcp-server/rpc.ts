@@ -1,5 +1,5 @@
 /**
- * The JSON-RPC side of the exposed MCP server (API.md §8.3): `initialize`, `ping`, `tools/list`,
+ * The JSON-RPC side of the exposed MCP server (docs/api.md#mcp-server): `initialize`, `ping`, `tools/list`,
  * `tools/call`, and notifications, which get no reply. The tools are the plugin's own — built-in,
  * custom and JS tools that are available — not those of the external MCP servers it is a client of.
  */

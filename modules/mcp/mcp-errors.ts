@@ -1,4 +1,4 @@
-/** Turns what the MCP client throws into the module's HTTP errors (API.md §8.2 codes). */
+/** Turns what the MCP client throws into the module's HTTP errors (docs/api.md#mcp codes). */
 import { HttpError } from '../../kernel/index.ts';
 
 /** JSON-RPC / MCP error codes (the SDK's ErrorCode; not imported, so the SDK can load lazily). */

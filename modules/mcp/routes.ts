@@ -1,4 +1,4 @@
-/** The `/api/mcp` routes (API.md §8.2). Changes that run commands are master-only (KERNEL.md §10.17). */
+/** The `/api/mcp` routes (docs/api.md#mcp). Changes that run commands are master-only (docs/http.md#secrets). */
 import { HttpError } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { clientGone, executeTool } from '../../lib/tool-state/execute.ts';

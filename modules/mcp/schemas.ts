@@ -14,7 +14,7 @@ export const toolParams: JSONSchema = {
 
 const configObject: JSONSchema = { type: 'object', description: 'type, command/args/env, package, url/headers, timeout, autoReconnect, maxReconnectAttempts, enabled' };
 
-/** `{name, config}`; the config fields may also sit at the top level (API.md §8.2). */
+/** `{name, config}`; the config fields may also sit at the top level (docs/api.md#mcp). */
 export const addBody: JSONSchema = {
   type: 'object',
   required: ['name'],

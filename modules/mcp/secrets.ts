@@ -2,7 +2,7 @@
  * Masking of what a server config may hide secrets in — env values, header values, secret-looking
  * arguments and the URL (its credentials and tokens, masked by the kernel's maskUrl, as the
  * configuration's URLs are) — and the reverse for updates: a masked value sent back means
- * "unchanged" (KERNEL.md §10.14), so the panel can save a config it only ever saw masked.
+ * "unchanged" (docs/http.md#secrets), so the panel can save a config it only ever saw masked.
  */
 import { badRequest, looksSecret, maskUrl, unmaskUrl } from '../../kernel/index.ts';
 import type { ServerConfig } from './server-config.ts';

@@ -1,5 +1,5 @@
 /**
- * MCP server configurations: the accepted input forms (API.md §8.1 — `{config: {...}}`, the same
+ * MCP server configurations: the accepted input forms (docs/api.md#mcp — `{config: {...}}`, the same
  * fields at the top level, the nested `{transport: {type, url}}` form, Claude-Desktop entries)
  * normalised into one stored shape, checked field by field so bad input is a 400 naming the field.
  */
@@ -33,7 +33,7 @@ export const SERVER_NAME_PATTERN = '^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$';
 export const SERVER_NAME_MAX = 64;
 const SERVER_NAME = new RegExp(SERVER_NAME_PATTERN);
 
-/** Pseudo servers that are listed but cannot be added, changed or removed (API.md §8.1). */
+/** Pseudo servers that are listed but cannot be added, changed or removed (docs/api.md#mcp). */
 export const RESERVED_NAMES = new Set(['builtin', 'custom-tools']);
 
 export const DEFAULTS = { timeout: 30_000, autoReconnect: true, maxReconnectAttempts: 5 };

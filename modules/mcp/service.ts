@@ -1,7 +1,7 @@
 /**
  * The MCP server registry: configs persisted in the `mcp-servers` collection (secret mode, env and
  * headers may hold keys), one live connection per server, and the `server-*` / `tools-reloaded`
- * events on the kernel bus (KERNEL.md §10.9) for every change, whichever route caused it.
+ * events on the kernel bus (docs/architecture.md#events) for every change, whichever route caused it.
  */
 import { HttpError, notFound } from '../../kernel/index.ts';
 import type { Collection, ModuleContext } from '../../kernel/index.ts';
@@ -95,7 +95,7 @@ export class McpService {
     return conn;
   }
 
-  /** A server that may be changed: the pseudo servers are refused with 400 (API.md §8.2). */
+  /** A server that may be changed: the pseudo servers are refused with 400 (docs/api.md#mcp). */
   private managed(name: string): ServerConnection {
     if (RESERVED_NAMES.has(name)) {
       throw new HttpError(400, 'VALIDATION_ERROR', `"${name}" is a built-in pseudo server and cannot be changed`);

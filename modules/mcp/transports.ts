@@ -10,7 +10,7 @@ export function createTransport(config: ServerConfig, sdk: Sdk, onStderr: (line:
       return new ProcessGroupTransport({ command: config.command!, args: config.args ?? [], env: config.env, onStderr }, sdk);
     case 'npm':
     case 'npx':
-      // API.md §8.1: `npx -y --prefer-offline <package> <args>`.
+      // docs/api.md#mcp: `npx -y --prefer-offline <package> <args>`.
       return new ProcessGroupTransport({ command: 'npx', args: ['-y', '--prefer-offline', config.package!, ...(config.args ?? [])], env: config.env, onStderr }, sdk);
     case 'http':
       return new sdk.StreamableHTTPClientTransport(new URL(config.url!), { requestInit: { headers: config.headers } });

@@ -1,4 +1,4 @@
-/** Memory (API.md §12, KERNEL.md §10.7): long-term facts about users, stored per user. */
+/** Memory (docs/api.md#memory, docs/api.md#memory): long-term facts about users, stored per user. */
 import { defineModule } from '../../kernel/index.ts';
 import { createMemoryStore } from '../../lib/memory/index.ts';
 import sections from './config.ts';

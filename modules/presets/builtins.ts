@@ -1,5 +1,5 @@
 /**
- * The 13 built-in presets and their categories (API.md §6.3). They are read-only: the service
+ * The 13 built-in presets and their categories (docs/api.md#presets). They are read-only: the service
  * writes them into the `presets` collection at every start (so the chat module finds them
  * there), and refuses to change or delete them.
  */

@@ -1,4 +1,4 @@
-/** The `presets` configuration section (KERNEL.md §6): declared by this module's index, read by the offline `npm run config`. */
+/** The `presets` configuration section (docs/modules.md#lifetimes): declared by this module's index, read by the offline `npm run config`. */
 import { bool, obj, sections, str } from '../../lib/config-schema.ts';
 
 export default sections({

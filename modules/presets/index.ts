@@ -1,4 +1,4 @@
-/** AI personas: system prompt, model parameters, persona, context and tool rules (API.md §6). */
+/** AI personas: system prompt, model parameters, persona, context and tool rules (docs/api.md#presets). */
 import { defineModule } from '../../kernel/index.ts';
 import sections from './config.ts';
 import { routes } from './routes.ts';

@@ -1,7 +1,7 @@
 /**
  * Pure transformations of the preset object (its shape is in lib/presets): the template new presets
  * start from, the mapping of the documented input spellings onto the original shape, and the merge
- * rules of an update (API.md §6.2, §6.4).
+ * rules of an update (docs/api.md#presets).
  */
 import type { ModelParams, Persona, Preset, PresetContext, PresetTools } from '../../lib/presets/index.ts';
 import type { BuiltinSeed } from './builtins.ts';
@@ -107,7 +107,7 @@ function toPatch(input: PresetInput): PresetPatch {
 }
 
 /**
- * Applies an input to a preset (API.md §6.4): top-level fields replace; `modelParams`, `context`,
+ * Applies an input to a preset (docs/api.md#presets): top-level fields replace; `modelParams`, `context`,
  * `tools`, `voice`, `memory` merge shallowly; `persona` merges key by key and `null` or `""` resets a key.
  */
 export function applyInput(base: Preset, input: PresetInput, now: number): Preset {

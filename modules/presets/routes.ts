@@ -1,4 +1,4 @@
-/** Routes of `/api/presets` (API.md §6, KERNEL.md §10.6). */
+/** Routes of `/api/presets` (docs/api.md#presets, docs/api.md#presets). */
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { CATEGORIES } from './builtins.ts';
 import type { PresetInput } from './preset.ts';

@@ -1,7 +1,7 @@
 /**
  * Request schemas of the presets module. Input may use the original field names
  * (`modelParams.max_tokens`, `tools.disabledTools`) or the documented ones (`maxTokens`,
- * `tools.excludedTools`); the limits are those of API.md §6.4.
+ * `tools.excludedTools`); the limits are those of docs/api.md#presets.
  */
 import type { JSONSchema } from '../../kernel/index.ts';
 import { BUILTINS } from './builtins.ts';
@@ -28,7 +28,7 @@ const modelParams: JSONSchema = {
   additionalProperties: false,
 };
 
-/** `null` or `""` clears a persona key (API.md §6.4). */
+/** `null` or `""` clears a persona key (docs/api.md#presets). */
 const persona: JSONSchema = {
   type: 'object',
   properties: {

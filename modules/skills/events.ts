@@ -1,5 +1,5 @@
 /**
- * The events `/api/skills/sse` forwards from the kernel bus (KERNEL.md §10 item 9), whichever
+ * The events `/api/skills/sse` forwards from the kernel bus (docs/architecture.md#events), whichever
  * module published them, and what of each it sends: a `tool-executed` event carries the call's
  * arguments and result on the bus, but only a summary goes to browsers.
  */

@@ -1,6 +1,6 @@
 /**
  * Keyword-based skill suggestions (`POST /api/skills/recommend`). The original's keyword table
- * pointed at categories that never matched (API.md §16 item 10); here the words map to the category
+ * pointed at categories that never matched (docs/api.md#skills); here the words map to the category
  * keys tools really use, and the words of the context also count against names and descriptions.
  */
 import type { ToolView } from '../../lib/tool-state/view.ts';

@@ -1,4 +1,4 @@
-/** The skill view of a tool (API.md §9.2) and the fuzzy search over skills. */
+/** The skill view of a tool (docs/api.md#skills) and the fuzzy search over skills. */
 import type { ToolView } from '../../lib/tool-state/view.ts';
 
 export interface Skill {
@@ -50,7 +50,7 @@ export function parametersOf(schema: Record<string, unknown>) {
 }
 
 /**
- * Relevance of a skill to a query (API.md §9.2): exact name 100, name prefix 80, name contains 60,
+ * Relevance of a skill to a query (docs/api.md#skills): exact name 100, name prefix 80, name contains 60,
  * description contains +40, and per query word (split on space, `_`, `-`) +20 in the name, +10 in the description.
  */
 export function score(skill: { name: string; description: string }, query: string): number {

@@ -1,7 +1,7 @@
 /**
  * Tool calls: one record per `tool-executed` event (lib/tool-state/execute.ts publishes one for every
  * call that reached the registry, from the tools and skills routes and from chat turns), shaped as
- * the tool call log's records (API.md §7.3) with credentials masked and arguments and results cut to
+ * the tool call log's records (docs/api.md#tools) with credentials masked and arguments and results cut to
  * a preview, and the day's rollup: totals, per tool and per source.
  */
 import type { KernelEvent } from '../../kernel/index.ts';

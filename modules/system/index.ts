@@ -1,9 +1,9 @@
-/** System status, health, module management and the kernel event stream (API.md §11). */
+/** System status, health, module management and the kernel event stream (docs/api.md#system). */
 import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { HEALTH_SPEC, health, info, INFO_SPEC, metrics, status } from '../../lib/system-status.ts';
 
-/** Events of the kernel itself, sent on /api/system/events (KERNEL.md §10.9), and the bot bridge's connection events (§12 item 10). */
+/** Events of the kernel itself, sent on /api/system/events (docs/architecture.md#events), and the bot bridge's connection events (§12 item 10). */
 const KERNEL_EVENTS = new Set(['module-loaded', 'module-failed', 'module-unloaded', 'config-changed', 'bot-connected', 'bot-disconnected']);
 const moduleName = { type: 'object', properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['name'] };
 

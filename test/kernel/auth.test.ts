@@ -17,7 +17,7 @@ async function loginLink(dataDir: string, ...args: string[]): Promise<{ url: str
   return JSON.parse(stdout);
 }
 
-describe('auth (API.md §2, KERNEL.md §5)', () => {
+describe('auth (docs/api.md#auth, docs/http.md#authentication)', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer();
@@ -181,7 +181,7 @@ describe('auth (API.md §2, KERNEL.md §5)', () => {
   });
 });
 
-describe('login guard under concurrent guesses (KERNEL.md §5)', () => {
+describe('login guard under concurrent guesses (docs/http.md#authentication)', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer();

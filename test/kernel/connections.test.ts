@@ -56,7 +56,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('connection limits (KERNEL.md §4)', function () {
+describe('connection limits (docs/http.md#connections)', function () {
   this.timeout(30_000);
   let s: TestServer;
   let up: Upstream;

@@ -6,7 +6,7 @@ import { startUpstream, type Upstream } from '../support/upstream.ts';
 
 const CAP = 20;
 
-describe('event streams per user (KERNEL.md §4: 20 at most)', function () {
+describe('event streams per user (docs/http.md#connections: 20 at most)', function () {
   this.timeout(30_000);
   let s: TestServer;
   let up: Upstream;

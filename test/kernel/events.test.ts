@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startServer, type TestServer } from '../support/server.ts';
 import { readFrames } from '../support/sse.ts';
 
-describe('GET /api/system/events (KERNEL.md §8)', () => {
+describe('GET /api/system/events (docs/http.md#event-streams)', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer({ modules: { fixtures: ['echo'] } });

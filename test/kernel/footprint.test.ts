@@ -5,12 +5,12 @@ import { eventually, makeModulesDir, type ModulesDir } from '../support/modules.
 import { processTree } from '../support/processes.ts';
 import { ROOT, startServer, type TestServer } from '../support/server.ts';
 
-/** KERNEL.md §9: save → new version answering, at most. */
+/** docs/architecture.md#benchmarks: save → new version answering, at most. */
 const RELOAD_MAX_MS = 300;
 /** bundle.ts stops the helper 1 s after the last build; the rest is room for a busy machine. */
 const HELPER_STOP_MS = 5000;
 
-describe('footprint after reloads (KERNEL.md §9)', () => {
+describe('footprint after reloads (docs/architecture.md#benchmarks)', () => {
   let s: TestServer;
   let mods: ModulesDir;
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { startServer, type TestServer } from '../support/server.ts';
 
-describe('HTTP conventions (KERNEL.md §4)', () => {
+describe('HTTP conventions (docs/http.md)', () => {
   let s: TestServer;
 
   before(async () => {
@@ -252,7 +252,7 @@ describe('HTTP conventions (KERNEL.md §4)', () => {
   });
 });
 
-describe('rate limit (KERNEL.md §4)', () => {
+describe('rate limit (docs/http.md#rate-limit)', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer({ env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' } });

@@ -11,7 +11,7 @@ const PLAIN_JS = `export default {
 };
 `;
 
-describe('modules and hot reload (KERNEL.md §6)', () => {
+describe('modules and hot reload (docs/modules.md#hot-reload)', () => {
   let s: TestServer;
   let mods: ModulesDir;
   let pluginsFile: string;

@@ -15,7 +15,7 @@ const ALIASES: Array<[string, string, string]> = [
   ['GET', '/api/version', '/api/system/info'],
 ];
 
-/** [method, the original's group-less path under /api/group-admin, a valid body] (KERNEL.md §10.4 moved them under /:groupId) */
+/** [method, the original's group-less path under /api/group-admin, a valid body] (docs/http.md#roles moved them under /:groupId) */
 const GROUPLESS: Array<[string, string, unknown?]> = [
   ['GET', '/config'],
   ['PUT', '/config', { enabled: true }],

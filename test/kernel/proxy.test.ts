@@ -5,7 +5,7 @@ import { startServer, type TestServer } from '../support/server.ts';
 /** What a client behind `hops` proxies can make arrive: its own forged entries, then what each proxy appended. */
 const forwardedFor = (...entries: string[]) => ({ 'x-forwarded-for': entries.join(', ') });
 
-describe('TRUST_PROXY: the client address behind reverse proxies (KERNEL.md §4)', () => {
+describe('TRUST_PROXY: the client address behind reverse proxies (docs/http.md#rate-limit)', () => {
   describe('TRUST_PROXY=1 (one proxy: the rightmost X-Forwarded-For entry is the client)', () => {
     let s: TestServer;
     before(async () => {

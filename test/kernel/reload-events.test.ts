@@ -4,7 +4,7 @@ import path from 'node:path';
 import { eventually } from '../support/modules.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
-describe('a replaced module version hears no more events (KERNEL.md §6)', () => {
+describe('a replaced module version hears no more events (docs/modules.md#lifetimes)', () => {
   let s: TestServer;
   let source: string;
 

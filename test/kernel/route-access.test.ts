@@ -1,5 +1,5 @@
 /**
- * Access is decided on the route that answers (KERNEL.md §4): no spelling of a path — other letter
+ * Access is decided on the route that answers (docs/http.md#paths-and-methods): no spelling of a path — other letter
  * case, a trailing slash, `//`, `%2F` — reaches a route without its token, and what a browser sends
  * by itself (the cookie, a form, `?token=`) cannot change state from another site.
  */
@@ -35,7 +35,7 @@ function spellings(path: string): string[] {
   return forms.filter((f) => f !== path);
 }
 
-describe('route access (KERNEL.md §4: decided on the matched route)', () => {
+describe('route access (docs/http.md#paths-and-methods: decided on the matched route)', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer();

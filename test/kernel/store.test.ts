@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type TestServer } from '../support/server.ts';
 
-describe('store (KERNEL.md §7)', () => {
+describe('store (docs/architecture.md#the-store)', () => {
   let s: TestServer;
   const file = () => path.join(s.dataDir, 'echo-counter.json');
 

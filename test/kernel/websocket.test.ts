@@ -66,7 +66,7 @@ function raw(s: TestServer, request: string, localAddress = '127.0.0.1'): Promis
   });
 }
 
-describe('WebSocket service for modules (KERNEL.md §6, §12 items 1 and 9)', function () {
+describe('WebSocket service for modules (docs/modules.md#lifetimes, docs/modules.md#websockets)', function () {
   this.timeout(30_000);
   let s: TestServer;
   let dataDir: string;
@@ -244,7 +244,7 @@ describe('WebSocket service for modules (KERNEL.md §6, §12 items 1 and 9)', fu
   });
 });
 
-describe('WebSocket sockets and the connection limits (KERNEL.md §4)', function () {
+describe('WebSocket sockets and the connection limits (docs/http.md#connections)', function () {
   this.timeout(30_000);
   const CAP = 3;
   let s: TestServer;

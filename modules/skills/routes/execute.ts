@@ -1,5 +1,5 @@
 /**
- * Running skills. As in the original (API.md §9.2), a skill that cannot run — unknown, disabled,
+ * Running skills. As in the original (docs/api.md#skills), a skill that cannot run — unknown, disabled,
  * bad arguments, failing — answers 200 with an `isError` result that says why, so an agent loop can
  * show it to the model; only a malformed request body is an HTTP error.
  */

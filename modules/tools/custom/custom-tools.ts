@@ -1,5 +1,5 @@
 /**
- * Custom tools (API.md §7.3): definitions — name, description, JSON schema, handler source — kept
+ * Custom tools (docs/api.md#tools): definitions — name, description, JSON schema, handler source — kept
  * in the store collection `custom-tools` and registered in the kernel registry under category
  * `custom` for as long as this module version is loaded.
  */

@@ -1,5 +1,5 @@
 /**
- * JS tool files (API.md §7.3): ES modules whose default export is `{name?, description, inputSchema,
+ * JS tool files (docs/api.md#tools): ES modules whose default export is `{name?, description, inputSchema,
  * timeoutMs?, run(args, context)}`, kept as store collections `js-tools/<name>` and registered under
  * category `js`. A file is trusted code, like a module the bot owner drops into `modules/`: it may
  * `require` what it likes. It runs in a tool worker (runner.ts), so that a loop or a leak in it stops

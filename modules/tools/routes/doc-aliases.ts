@@ -1,5 +1,5 @@
 /**
- * The paths the English documentation describes for the same operations (API.md §7.2, rows marked D):
+ * The paths the English documentation describes for the same operations (docs/api.md#tools, rows marked D):
  * `POST /:name/execute`, `PUT /:name/toggle`, `PUT /category/:category/toggle`. Registered after the
  * fixed paths (`/custom/:name`, `/js/:name`) so that those keep their meaning.
  */

@@ -1,5 +1,5 @@
 /**
- * Modules bring their own configuration (KERNEL.md §6): a module's `config` field declares its
+ * Modules bring their own configuration (docs/modules.md#lifetimes): a module's `config` field declares its
  * sections; the kernel validates, defaults and masks them through /api/config, and keeps the
  * section of a module that is disabled or absent on disk as it was.
  */

@@ -120,7 +120,7 @@ describe('channels CRUD (/api/channels)', () => {
     it('merges nested settings and re-normalises base URLs', async () => {
       const res = await call('PUT', '/api/channels/claude-main', {
         advanced: { llm: { temperature: 0.2 } },
-        // New base URLs need the keys again (KERNEL.md §10.16).
+        // New base URLs need the keys again (docs/http.md#secrets).
         apiKeys: [KEY_B, 'sk-new-SECRET-cccc-4444-5555-qrst'],
         baseUrls: ['https://a.example.com/', 'https://b.example.com/v1/'],
         timeout: { read: 5000 },

@@ -68,7 +68,7 @@ describe('channels: a key never leaves for anywhere but its own base URL (issue 
     });
   });
 
-  describe('PUT /api/channels/:id with a new base URL (KERNEL.md §10.16)', () => {
+  describe('PUT /api/channels/:id with a new base URL (docs/http.md#secrets)', () => {
     beforeEach(() => {
       echo.requests.length = 0;
       up.reset();

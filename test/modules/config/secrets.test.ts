@@ -26,7 +26,7 @@ interface Field {
 const SECRET_NAME = /(key|token|secret|passw(or)?d|pwd|cookie|sessdata|credentials?|auth|signature)$|password|secret|token|cookie|credential/i;
 /** Names that say "URL": such a field may carry credentials and must be marked `url`, unless it is public by design. */
 const URL_NAME = /url$/i;
-/** Printed in every login link (KERNEL.md §10.3, §10.13): public by design. */
+/** Printed in every login link (docs/http.md#authentication): public by design. */
 const PUBLIC_URLS = ['web.publicUrl', 'web.loginLinks[].baseUrl'];
 
 function stringFields(schema: Schema, at: string, name: string, out: Field[]): Field[] {

@@ -6,7 +6,7 @@ type Operation = { security?: unknown[]; deprecated?: boolean };
 type OpenApi = { paths: Record<string, Record<string, Operation>> };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-/** Routes a group admin may use outside its group (KERNEL.md §10.4, and the original's verify path, §13 item 3); logout and refresh would spend the token. */
+/** Routes a group admin may use outside its group (docs/http.md#roles, and the original's verify path, §13 item 3); logout and refresh would spend the token. */
 const GROUP_ADMIN_EXTRAS = ['GET /api/auth/verify', 'GET /api/group-admin/verify', 'GET /api/group-admin'];
 const SPENDS_TOKEN = ['POST /api/auth/logout', 'POST /api/auth/refresh'];
 

@@ -108,7 +108,7 @@ describe('group-admin: the group upstream is no way into the host or to the grou
     });
   });
 
-  describe('a new base URL for the group channel needs the key again (KERNEL.md §10.16)', () => {
+  describe('a new base URL for the group channel needs the key again (docs/http.md#secrets)', () => {
     before(async () => {
       const res = await s.request('PUT', `/api/group-admin/${GROUP}/config`, {
         body: { independentChannel: { baseUrl: up.baseUrl('openai'), apiKey: GROUP_KEY, channels: [{ id: 'c1', baseUrl: up.baseUrl('openai'), apiKey: LISTED_KEY }] } },

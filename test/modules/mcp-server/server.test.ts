@@ -11,7 +11,7 @@ import { startToolsKernel } from '../tools/harness.ts';
 const KEY = 'mcp-0123456789abcdef0123456789abcdef0123456789abcdef';
 const maskKeyOf = (key: string) => `mcp-****${key.slice(-4)}`;
 
-describe('exposed MCP server (/mcp, API.md §8.3)', () => {
+describe('exposed MCP server (/mcp, docs/api.md#mcp-server)', () => {
   let s: TestServer;
   before(async () => {
     s = await startToolsKernel({ extra: ['system', 'config', 'mcp', 'mcp-server'] });
