@@ -227,7 +227,7 @@ export interface RouteSpec {
   body?: JSONSchema;
   /** The route reads no request body (a POST that only triggers something): documented as such instead of with a schema. */
   noBody?: true;
-  /** Served only because the original plugin had this path (KERNEL.md §13 item 3): `deprecated` in the OpenAPI document. */
+  /** Served only because the original plugin had this path (docs/statistics.md#original-paths): `deprecated` in the OpenAPI document. */
   deprecated?: true;
   query?: JSONSchema;
   params?: JSONSchema;

@@ -1,5 +1,5 @@
 /**
- * The original plugin's paths (KERNEL.md §13 item 3). An alias is registered in the module that
+ * The original plugin's paths (docs/statistics.md#original-paths). An alias is registered in the module that
  * owns its target with the same route spec and middleware list, so that access (token, roles, rate
  * limit), validation and body types — all decided on the route that answers — are the target's;
  * only `deprecated: true` is added, for the OpenAPI document.

@@ -33,7 +33,7 @@ export interface AuthOptions {
   isRevoked: (jti: string) => boolean;
   /** `web.publicUrl`, an origin a cookie-authenticated request may come from besides the Host. */
   publicUrl: () => string | undefined;
-  /** Counts a request about to be refused against the rate limit; rejects (429) once over it (KERNEL.md §13.4). */
+  /** Counts a request about to be refused against the rate limit; rejects (429) once over it (docs/http.md#rate-limit). */
   charge: (c: Context) => Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import type { ChatMessage } from '../llm/index.ts';
 import type { EngineOutcome } from './engine.ts';
 
 /**
- * docs/api.md#conversations, KERNEL.md §12.5: a group shares one conversation unless its members are isolated; a
+ * docs/api.md#conversations, docs/bot.md#the-turn: a group shares one conversation unless its members are isolated; a
  * private chat is the user's own unless private chats are shared.
  */
 export function conversationIdOf(config: ConfigService, userId: string, groupId: string | undefined): string {

@@ -36,7 +36,7 @@ export interface EngineSink {
 
 export interface EngineTurn {
   routes: Route[];
-  /** Who the turn is for, as its upstream calls are accounted (KERNEL.md §13.1). */
+  /** Who the turn is for, as its upstream calls are accounted (docs/statistics.md#what-is-recorded). */
   source: CallSource;
   userId?: string;
   groupId?: string;

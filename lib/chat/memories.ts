@@ -1,4 +1,4 @@
-/** The sender's memories for the system prompt (KERNEL.md §12 item 5), while `memory.enabled` is on. */
+/** The sender's memories for the system prompt (docs/bot.md#the-turn), while `memory.enabled` is on. */
 import type { ConfigService, Store } from '../../kernel/index.ts';
 import { LABELS, USER_ID, createMemoryStore, isLive } from '../memory/index.ts';
 

@@ -30,7 +30,7 @@ export interface StoredMessage {
 /** A message handed to `append`: the timestamp is optional. */
 export type NewMessage = Omit<StoredMessage, 'timestamp'> & { timestamp?: number };
 
-/** Where a conversation lives outside the API: a QQ chat the bot bridge answers (KERNEL.md §12 item 5). */
+/** Where a conversation lives outside the API: a QQ chat the bot bridge answers (docs/bot.md#the-turn). */
 export interface ConversationSource {
   platform: 'qq';
   selfId: string;

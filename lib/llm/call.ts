@@ -2,7 +2,7 @@
  * The one path of every upstream call — chat turns (API and bot), memory summaries, channel tests,
  * model listings of channels and of group-admin: pick the channel's key, apply its overrides, ask,
  * then account for the call. Accounting is an `upstream-call` event on the bus for every call
- * (KERNEL.md §13.1: the usage recorder listens to it) and, for a call on a stored channel that spent
+ * (docs/statistics.md#what-is-recorded: the usage recorder listens to it) and, for a call on a stored channel that spent
  * tokens (chat, summary, test), the per-channel usage files and the key's health. A model listing
  * goes to the event only: it has no model and no tokens, and counted in the usage files it would
  * dilute what they measure per call (success rate, duration and tokens per call, per model and key).

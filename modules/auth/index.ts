@@ -42,7 +42,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = LOGIN_PAGE;
   });
 
-  // The original's login link (KERNEL.md §13 item 3): to the login page, which exchanges it (a GET never does).
+  // The original's login link (docs/statistics.md#original-paths): to the login page, which exchanges it (a GET never does).
   router.get('/login/token', ctx.validate({ summary: 'The original plugin\'s login link: redirects to /login?token=', query: loginLinkQuery, deprecated: true }), (c) => {
     c.redirect(`/login?token=${encodeURIComponent(String(c.query.token))}`);
   });

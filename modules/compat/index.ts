@@ -1,5 +1,5 @@
 /**
- * The original plugin's paths that lie outside their target module's prefix (KERNEL.md §13 item 3):
+ * The original plugin's paths that lie outside their target module's prefix (docs/statistics.md#original-paths):
  * a module's router serves only under its own prefix, so these few live here, at `/`, each served by
  * the target's own lib code and route spec (plus `deprecated`), so that it answers exactly like the
  * target. Aliases under their target's prefix stay in that module (lib/original-paths.ts).

@@ -43,7 +43,7 @@ const ORIGINAL_GROUPLESS = new Set([
 
 const OWN_GROUP_ID = new RegExp(GROUP_ID_PATTERN);
 
-/** A group-less form acts on the caller's own group; the master has none (KERNEL.md §13 item 3). */
+/** A group-less form acts on the caller's own group; the master has none (docs/statistics.md#original-paths). */
 async function callersGroup(c: RequestContext, next: () => Promise<unknown>) {
   const user = c.state.user;
   if (isMaster(user)) throw new HttpError(400, 'GROUP_REQUIRED', `The master has no group of its own: give one, as ${c.path.replace(/^\/api\/group-admin/, '/api/group-admin/<groupId>')}`);

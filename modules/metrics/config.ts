@@ -1,4 +1,4 @@
-/** The `metrics` configuration section (KERNEL.md §13.2): declared by this module's index, read by the offline `npm run config`. */
+/** The `metrics` configuration section (docs/statistics.md#metrics): declared by this module's index, read by the offline `npm run config`. */
 import type { ConfigSections } from '../../kernel/index.ts';
 
 export default {

@@ -1,5 +1,5 @@
 /**
- * `GET /api/metrics` (KERNEL.md §13.2): the Prometheus text format, by prom-client — process metrics,
+ * `GET /api/metrics` (docs/statistics.md#metrics): the Prometheus text format, by prom-client — process metrics,
  * HTTP requests by module and status (the kernel's counts), upstream calls, time and tokens by
  * channel and model. Bot messages are not here: the onebot module counts them per connection, in its
  * sockets' state, and announces none on the event bus.

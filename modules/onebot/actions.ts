@@ -1,6 +1,6 @@
 /**
  * Action calls (communication/ws.md): `{action, params, echo}` out, the answer matched back by its
- * `echo` (answers may come in any order), 10 s at most (KERNEL.md §12 item 8). The calls waiting
+ * `echo` (answers may come in any order), 10 s at most (docs/bot.md#order-and-load). The calls waiting
  * live in the socket's state, so an answer that a newer version of the module receives still
  * settles a call an older one made.
  */

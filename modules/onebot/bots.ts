@@ -1,6 +1,6 @@
 /**
  * The bots as the open sockets show them: which connection to send a bot's actions on, and the
- * list `GET /api/bots` answers (KERNEL.md §12 item 10). A bot on split API/Event clients is one
+ * list `GET /api/bots` answers (docs/bot.md#api). A bot on split API/Event clients is one
  * entry; a forward connection is listed from the moment it is configured.
  */
 import { maskUrl, type ModuleWs, type WsSocket } from '../../kernel/index.ts';

@@ -1,5 +1,5 @@
 /**
- * Chat commands (KERNEL.md §12 item 3), with `basic.commandPrefix` (default `#ai`): the master's
+ * Chat commands (docs/bot.md#commands), with `basic.commandPrefix` (default `#ai`): the master's
  * login link (`管理面板`, `管理面板 永久`), a group's admin link (`#群管理面板` and its aliases),
  * ending the sender's conversation (`结束对话`) and the list of commands (`帮助`). A link only ever
  * goes privately, to whom it belongs; a group hears a short note, never the link.

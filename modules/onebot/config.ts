@@ -1,5 +1,5 @@
 /**
- * The `onebot` configuration section (KERNEL.md §12 items 1 and 8), declared by this module: the
+ * The `onebot` configuration section (docs/bot.md#connections, docs/bot.md#order-and-load), declared by this module: the
  * access token reverse connections must show, the forward connections the kernel dials, and the
  * bounds of the turn queue. Tokens are secrets: masked in every answer, kept in config.json (0600).
  */

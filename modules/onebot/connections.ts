@@ -1,5 +1,5 @@
 /**
- * The life of a connection (KERNEL.md §12 items 1 and 9): set up on open (a reverse client replaces
+ * The life of a connection (docs/bot.md#connections, docs/bot.md#reload-and-faults): set up on open (a reverse client replaces
  * the earlier one of the same account and role), its account learned (`X-Self-ID`, or a forward
  * connection's first event or `get_login_info`), `bot-connected` / `bot-disconnected` on the bus,
  * and a tick that sends due recalls and closes a forward connection that went quiet for three

@@ -1,5 +1,5 @@
 /**
- * Forward WebSocket (KERNEL.md §12 item 1): the kernel dials each entry of `onebot.connections` and
+ * Forward WebSocket (docs/bot.md#connections): the kernel dials each entry of `onebot.connections` and
  * redials with backoff (1 s doubling to 30 s) for as long as the entry exists. The entry's token
  * goes as `Authorization: Bearer`. The URL's path says the role: `/api`, `/event`, else Universal.
  */

@@ -1,7 +1,7 @@
 /**
  * One frame from the implementation: an action's answer (settles its call) or an event (message,
  * notice, meta). A malformed frame, an unknown event, an answer with an unknown `echo`: logged at
- * debug and skipped; the connection stays (KERNEL.md §12 item 9).
+ * debug and skipped; the connection stays (docs/bot.md#reload-and-faults).
  */
 import type { ModuleContext, WsSocket } from '../../kernel/index.ts';
 import { isAnswer, settleAnswer } from './actions.ts';

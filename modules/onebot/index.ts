@@ -1,5 +1,5 @@
 /**
- * The OneBot v11 bridge (KERNEL.md §12): the bot's QQ account, reached through NapCat, LLOneBot,
+ * The OneBot v11 bridge (docs/bot.md): the bot's QQ account, reached through NapCat, LLOneBot,
  * Lagrange.OneBot or go-cqhttp over reverse and forward WebSockets, answers in its chats with
  * everything the API configures. Its sockets are the kernel's (`ctx.ws`), so a reload keeps them.
  */

@@ -1,5 +1,5 @@
 /**
- * Login links the bot hands out (KERNEL.md §12 item 3): the same tokens as `npm run login-link`, on
+ * Login links the bot hands out (docs/bot.md#commands): the same tokens as `npm run login-link`, on
  * `web.publicUrl` when set, else on the address the server listens on (`server.json`, which the
  * kernel writes at start and `login-link` reads too).
  */

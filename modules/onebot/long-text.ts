@@ -1,5 +1,5 @@
 /**
- * Long replies (KERNEL.md §12 item 6, `output.longText`): cut into parts no longer than the
+ * Long replies (docs/bot.md#replies, `output.longText`): cut into parts no longer than the
  * threshold, at a line break or a space when one is near the end, never inside a surrogate pair;
  * sent as parts or as the nodes of one forward message.
  */

@@ -1,5 +1,5 @@
 /**
- * Notices the bot answers (KERNEL.md §12 item 7): a poke at the bot, a member joining
+ * Notices the bot answers (docs/bot.md#notices): a poke at the bot, a member joining
  * (`group_increase`) and leaving (`group_decrease`). Each answers when its feature is on
  * (`features.poke|welcome|goodbye.enabled`) and the group's event settings (docs/api.md#group-admin `events`)
  * let it, at the event's `probability`: the configured `message`, or a short model-written one

@@ -1,5 +1,5 @@
 /**
- * A message event, in the order of KERNEL.md §12 item 2: counted; the bot's own messages ignored;
+ * A message event, in the order of docs/bot.md#message-pipeline: counted; the bot's own messages ignored;
  * the lists; then a command, or a trigger. What is to be answered becomes a job in its chat's queue;
  * nothing here waits for the implementation, so the socket's next frame is read at once.
  */

@@ -1,5 +1,5 @@
 /**
- * Order and load (KERNEL.md §12 item 8). Triggered messages wait in their connection's queue; one
+ * Order and load (docs/bot.md#order-and-load). Triggered messages wait in their connection's queue; one
  * chat's jobs run one at a time, in order, while chats run side by side, at most
  * `onebot.maxConcurrentTurns` at once. Past `onebot.maxQueued` waiting jobs, the oldest is dropped
  * with a log line. Queues, running counts and busy chats live in the sockets' state, so a job an

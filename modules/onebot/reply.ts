@@ -1,5 +1,5 @@
 /**
- * A reply in the chat a job came from (KERNEL.md §12 item 6), as the chat's effective settings
+ * A reply in the chat a job came from (docs/bot.md#replies), as the chat's effective settings
  * say: a `reply` segment quoting the triggering message when `chat.quoteReply` is on; a text
  * longer than `output.longText.threshold` as one forward message (`enabled`, mode `forward`) or
  * in parts; with `chat.autoRecall.enabled`, each message recalled after `chat.autoRecall.delay` s.

@@ -1,5 +1,5 @@
 /**
- * Reverse WebSocket (KERNEL.md §12 item 1): the implementation connects to `/onebot/v11/ws` as a
+ * Reverse WebSocket (docs/bot.md#connections): the implementation connects to `/onebot/v11/ws` as a
  * Universal client, or as separate API and Event clients, naming its account in `X-Self-ID`. With
  * `onebot.accessToken` set, the upgrade needs it (Bearer or `?access_token=`), else 401; without
  * one, only loopback peers get in (403).

@@ -1,5 +1,5 @@
 /**
- * `/api/bots` (KERNEL.md §12 item 10): the bots and forward connections with their counters, the
+ * `/api/bots` (docs/bot.md#api): the bots and forward connections with their counters, the
  * forward connections managed in `onebot.connections` (through the configuration, so its
  * validation and history apply), a test message, and the reverse URL to paste (never the token).
  */

@@ -1,5 +1,5 @@
 /**
- * Sending messages (ONEBOT.md, api/public.md): `send_group_msg` / `send_private_msg` with array
+ * Sending messages (docs/bot.md, api/public.md): `send_group_msg` / `send_private_msg` with array
  * segments, and the forward extension. Each accepted message counts in `repliesOut` and its id is
  * remembered, so that a reply to it addresses the bot; a failure counts in `errors` and is thrown.
  */

@@ -1,5 +1,5 @@
 /**
- * Who is answered, and what triggers an answer (KERNEL.md §12 items 2 and 4). The lists come first:
+ * Who is answered, and what triggers an answer (docs/bot.md#message-pipeline, docs/bot.md#triggers). The lists come first:
  * `trigger.blacklist*` and non-empty `trigger.whitelist*`, then the group's own `listMode`. A group
  * message triggers with the group's effective settings: the group enabled, then an `at` of the bot
  * (or a reply to one of its messages), a prefix (removed before the model sees the text), a

@@ -1,5 +1,5 @@
 /**
- * A triggered message's turn (KERNEL.md §12 item 5): the chat engine `POST /api/chat` uses, with
+ * A triggered message's turn (docs/bot.md#the-turn): the chat engine `POST /api/chat` uses, with
  * the chat's effective settings; the conversation is the user's, the group's, or the member's own
  * (`context.isolation.groupUserIsolation`), and shows its source in `/api/conversations`. A failure
  * gets one short message naming what failed: never a key, a URL or a stack.

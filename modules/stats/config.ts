@@ -1,4 +1,4 @@
-/** The `stats` configuration section (KERNEL.md §13.1): declared by this module's index, read by the offline `npm run config`. */
+/** The `stats` configuration section (docs/statistics.md#storage-and-flush, docs/statistics.md#retention): declared by this module's index, read by the offline `npm run config`. */
 import type { ConfigSections } from '../../kernel/index.ts';
 
 export default {

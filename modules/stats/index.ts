@@ -1,5 +1,5 @@
 /**
- * Usage statistics (KERNEL.md §13.1, docs/api.md#system `/api/stats*`): every upstream call and every tool
+ * Usage statistics (docs/statistics.md, docs/api.md#system `/api/stats*`): every upstream call and every tool
  * call, recorded from the bus, kept `stats.retentionDays` calendar days, and summed per day,
  * channel, model, group, user, source and tool.
  *

@@ -1,4 +1,4 @@
-/** The /api/stats* routes (docs/api.md#system, KERNEL.md §13.1). `?days=N`: the last N days, today included. */
+/** The /api/stats* routes (docs/api.md#system, docs/statistics.md#routes). `?days=N`: the last N days, today included. */
 import { badRequest, notFound, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
 import { dayOf } from './days.ts';
 import type { Recorder } from './recorder.ts';

@@ -1,5 +1,5 @@
 /**
- * Benchmarks of the OneBot v11 bridge (KERNEL.md §9 and §12), through the real server with every
+ * Benchmarks of the OneBot v11 bridge (docs/architecture.md#benchmarks, docs/bot.md), through the real server with every
  * built-in module and a simulator on the reverse WebSocket, each phase on its own bot account:
  * - flood: 25,000 group messages that trigger nothing (chatter in 50 groups), offered at 5,000/s on
  *   one connection, with 50 triggered messages spread through them: lost = offered − `messagesIn`

@@ -3,7 +3,7 @@ import { startServer, type TestServer } from '../support/server.ts';
 
 type Operation = { requestBody?: { content?: Record<string, { schema?: unknown }> }; 'x-no-body'?: boolean };
 
-describe('GET /api/openapi.json: request bodies (KERNEL.md §13 item 5)', () => {
+describe('GET /api/openapi.json: request bodies (docs/http.md#openapi)', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer();

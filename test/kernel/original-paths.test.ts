@@ -1,5 +1,5 @@
 /**
- * The original plugin's paths (KERNEL.md §13 item 3): each alias answers like its target, is marked
+ * The original plugin's paths (docs/statistics.md#original-paths): each alias answers like its target, is marked
  * deprecated in the OpenAPI document, and the two left out on purpose stay absent.
  */
 import { expect } from 'chai';
@@ -43,7 +43,7 @@ const DEPRECATED = [
   'POST /api/group-admin/login',
 ];
 
-describe('the original plugin\'s paths (KERNEL.md §13 item 3)', () => {
+describe('the original plugin\'s paths (docs/statistics.md#original-paths)', () => {
   let s: TestServer;
   let groupToken: string;
   before(async () => {

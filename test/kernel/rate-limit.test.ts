@@ -12,7 +12,7 @@ async function times(n: number, send: () => Promise<Reply>): Promise<Reply[]> {
   return replies;
 }
 
-describe('requests refused for their credentials count against the rate limit (KERNEL.md §13.4)', () => {
+describe('requests refused for their credentials count against the rate limit (docs/http.md#rate-limit)', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer({ env: { RATE_LIMIT_MAX: '5', TRUST_PROXY: '1' } });

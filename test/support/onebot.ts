@@ -14,7 +14,7 @@
  * await sim.close();
  * ```
  *
- * Spec: github.com/botuniverse/onebot-11; the summary the bridge follows is shared/spec/ONEBOT.md.
+ * Spec: github.com/botuniverse/onebot-11; the summary the bridge follows is docs/bot.md.
  */
 import WebSocket from 'ws';
 import { eventually } from './modules.ts';

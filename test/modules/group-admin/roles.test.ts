@@ -20,7 +20,7 @@ function operations(doc: OpenApi, groupId: string) {
         template,
         path: template.replace('{groupId}', groupId).replace(/\{[^}]+\}/g, 'x1'),
         isPublic: Array.isArray(op.security) && op.security.length === 0,
-        // The original's group-less forms act on the caller's own group (KERNEL.md §13 item 3; test/kernel/original-paths.test.ts).
+        // The original's group-less forms act on the caller's own group (docs/statistics.md#original-paths; test/kernel/original-paths.test.ts).
         ownGroupOnly: !!op.deprecated && template.startsWith('/api/group-admin/') && !template.includes('{groupId}'),
       })),
   );

@@ -16,7 +16,7 @@ function value(families: Map<string, ParsedFamily>, family: string, labels: Reco
   return found.reduce((sum, m) => sum + Number(m.value), 0);
 }
 
-describe('GET /api/metrics (KERNEL.md §13.2)', () => {
+describe('GET /api/metrics (docs/statistics.md#metrics)', () => {
   let s: TestServer;
   let up: Upstream;
   const scrape = async (token?: string | null) => {

@@ -1,5 +1,5 @@
 /**
- * `/api/bots` (KERNEL.md §12 item 10): the list with its counters, the forward connections kept in
+ * `/api/bots` (docs/bot.md#api): the list with its counters, the forward connections kept in
  * `onebot.connections` through the configuration (validation, history, masked tokens), a test
  * message, and the reverse URL to paste; bad input is a 4xx envelope.
  */

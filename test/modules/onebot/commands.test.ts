@@ -1,5 +1,5 @@
 /**
- * Commands (KERNEL.md §12 item 3): the master's login links, a group's admin link, ending a
+ * Commands (docs/bot.md#commands): the master's login links, a group's admin link, ending a
  * conversation and the help, with `basic.commandPrefix`. A link goes only privately, to whom it
  * belongs, logs in through POST /api/auth/login, and is never in a group message or the log.
  */

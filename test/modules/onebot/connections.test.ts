@@ -1,5 +1,5 @@
 /**
- * Connections (KERNEL.md §12 items 1, 9 and 10): the reverse URL with its token or loopback rule,
+ * Connections (docs/bot.md#connections, docs/bot.md#reload-and-faults, docs/bot.md#api): the reverse URL with its token or loopback rule,
  * Universal and split clients, a newer client replacing an older one, several accounts, the
  * forward connections dialed from the configuration and redialed, a quiet one closed, and the
  * connection events on /api/system/events.

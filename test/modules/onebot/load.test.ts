@@ -1,5 +1,5 @@
 /**
- * Order and load (KERNEL.md §12 items 8 and 9): one chat's replies in the order of its messages
+ * Order and load (docs/bot.md#order-and-load, docs/bot.md#reload-and-faults): one chat's replies in the order of its messages
  * while other chats go on; at most onebot.maxConcurrentTurns turns at once; a queue of at most
  * onebot.maxQueued whose oldest is dropped with a log line; a silent action that holds only its
  * own chat; faulty frames skipped with the connection kept; a flood of messages all counted.

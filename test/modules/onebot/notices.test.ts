@@ -1,5 +1,5 @@
 /**
- * Notices (KERNEL.md §12 item 7): a poke at the bot, a member joining and leaving, answered when
+ * Notices (docs/bot.md#notices): a poke at the bot, a member joining and leaving, answered when
  * the feature is on and the group's event settings let it: the configured text, or a short
  * model-written one through the shared turn.
  */

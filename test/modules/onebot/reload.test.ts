@@ -1,5 +1,5 @@
 /**
- * Reloads with open sockets (KERNEL.md §12 item 9): while the simulator sends a steady stream, a
+ * Reloads with open sockets (docs/bot.md#reload-and-faults): while the simulator sends a steady stream, a
  * file of the module is edited again and again; the connection stays open, every message is
  * counted and every triggered one is answered, in order. The module is served from a temporary
  * modules folder through a one-line entry that re-exports modules/onebot, so the test edits that

@@ -1,5 +1,5 @@
 /**
- * Replies and turns (KERNEL.md §12 items 5 and 6): the quote, long text as a forward message or in
+ * Replies and turns (docs/bot.md#the-turn, docs/bot.md#replies): the quote, long text as a forward message or in
  * parts, auto-recall, one short message for a failure (never a key, a URL or a stack) or for no
  * channel, and the conversation with its QQ source in /api/conversations.
  */

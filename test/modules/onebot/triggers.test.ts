@@ -1,5 +1,5 @@
 /**
- * What gets an answer (KERNEL.md §12 items 2 and 4): each trigger kind with the group's effective
+ * What gets an answer (docs/bot.md#message-pipeline, docs/bot.md#triggers): each trigger kind with the group's effective
  * settings, and its absence, which costs no upstream call; private modes; the lists; the bot's
  * own messages; both message formats.
  */

@@ -1,5 +1,5 @@
 /**
- * The turn (KERNEL.md §12 item 5): the engine of POST /api/chat with the same group settings, each
+ * The turn (docs/bot.md#the-turn): the engine of POST /api/chat with the same group settings, each
  * upstream call accounted as the bot's, the sender's memories in the system prompt, and a chat's next turn seeing the previous exchange (the
  * reply leaves before the exchange is stored, but the chat's next message waits for it).
  */

@@ -1,5 +1,5 @@
 /**
- * The Bots page (KERNEL.md §12 item 11) in Chromium, in English and in Chinese, against the real
+ * The Bots page (README.md#web-panel) in Chromium, in English and in Chinese, against the real
  * server with the real onebot module and the OneBot simulator playing NapCat in both directions.
  */
 import { expect } from 'chai';

@@ -3,7 +3,7 @@
  * params of the actions the bridge uses (api/public.md and the forward extension). A failed check
  * is a reason string, answered `failed` with retcode 1400 as an implementation answers a bad
  * request. Stricter than NapCat in one way on purpose: a message must be in the array format,
- * which is what the bridge promises to send (KERNEL.md §12 item 1).
+ * which is what the bridge promises to send (docs/bot.md#connections).
  */
 
 /** An action request that passed the shape check. */
