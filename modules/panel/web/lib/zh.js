@@ -115,7 +115,10 @@ export const ZH = {
   'No channels yet. Add one to start chatting.': '还没有渠道。添加一个即可开始对话。',
   'No conversations yet.': '还没有会话。',
   'No events yet. Module reloads and configuration changes appear here as they happen.': '暂无事件。模块重载和配置变更会实时显示在这里。',
-  'No group has settings yet.': '还没有群设置。',
+  'No group has settings and no connected bot is in a group.': '还没有群设置，已连接的机器人也不在任何群中。',
+  // The Groups page: the groups the connected bots are in.
+  'bot {ids}': '机器人 {ids}',
+  'no settings yet': '尚无设置',
   'No match.': '没有匹配结果。',
   'No memories yet.': '还没有记忆。',
   'No memories.': '没有记忆。',

@@ -74,7 +74,7 @@ function GroupSettings({ groupId, settings, onSaved }) {
     </details>`;
 }
 
-function Group({ groupId }) {
+function Group({ groupId, onSaved }) {
   const settings = useLoad(() => get(`group-admin/${encodeURIComponent(groupId)}/config`), [groupId]);
   const effective = useLoad(() => get(`group-admin/${encodeURIComponent(groupId)}/effective`), [groupId]);
   const [epoch, setEpoch] = useState(0);
@@ -82,6 +82,7 @@ function Group({ groupId }) {
     settings.reload();
     effective.reload();
     setEpoch((n) => n + 1);
+    onSaved?.();
   };
   return html`<${Section} title=${t('Group settings')}>
       <${Loaded} state=${settings} label=${t('Group settings')}>${(s) => html`<${GroupSettings} key=${epoch} groupId=${groupId} settings=${s} onSaved=${saved} />`}</${Loaded}>
@@ -92,8 +93,23 @@ function Group({ groupId }) {
     </${Section}>`;
 }
 
+/**
+ * The groups with settings and the groups the connected bots are in (KERNEL.md §12 item 11), one
+ * row per group id; a bot list that cannot be read (no bot module, a bot that failed) leaves the
+ * settings list standing.
+ */
+async function loadGroups() {
+  const [configured, joined] = await Promise.all([get('group-admin'), get('bots/groups').catch(() => [])]);
+  const byId = new Map(joined.map((g) => [g.groupId, { groupId: g.groupId, name: g.name, selfIds: g.selfIds, configured: false }]));
+  for (const g of configured) {
+    const bot = byId.get(g.groupId);
+    byId.set(g.groupId, { groupId: g.groupId, name: g.groupName || bot?.name || '', selfIds: bot?.selfIds ?? [], enabled: g.enabled, configured: true });
+  }
+  return [...byId.values()].sort((a, b) => a.groupId.localeCompare(b.groupId, 'en', { numeric: true }));
+}
+
 export default function GroupsPage({ user }) {
-  const groups = useLoad(() => get('group-admin'));
+  const groups = useLoad(() => (user.role === 'master' ? loadGroups() : Promise.resolve([])));
   const [picked, setPicked] = useState(user.groupId ?? null);
   const [newId, setNewId] = useState('');
   if (user.role !== 'master') {
@@ -104,14 +120,17 @@ export default function GroupsPage({ user }) {
       <${Section} title=${t('Groups')}>
         <${Loaded} state=${groups} label=${t('Groups')}>${(list) =>
           list.length
-            ? html`<ul class="list">${list.map((g) => html`<li><button class="item" aria-pressed=${picked === g.groupId} onClick=${() => setPicked(g.groupId)}>
-                <b>${g.groupId}</b> ${g.groupName ? html`<span class="muted">${g.groupName}</span>` : null} ${g.enabled === false ? html`<span class="badge warn">${t('disabled')}</span>` : null}</button></li>`)}</ul>`
-            : html`<${Empty} text=${t('No group has settings yet.')} />`}</${Loaded}>
+            ? html`<ul class="list">${list.map((g) => html`<li data-group=${g.groupId}><button class="item" aria-pressed=${picked === g.groupId} onClick=${() => setPicked(g.groupId)}>
+                <b>${g.groupId}</b> ${g.name ? html`<span class="muted">${g.name}</span>` : null}
+                ${g.selfIds.length ? html`<span class="badge" data-bots>${t('bot {ids}', { ids: g.selfIds.join(', ') })}</span>` : null}
+                ${g.configured ? null : html`<span class="badge" data-unconfigured>${t('no settings yet')}</span>`}
+                ${g.enabled === false ? html`<span class="badge warn">${t('disabled')}</span>` : null}</button></li>`)}</ul>`
+            : html`<${Empty} text=${t('No group has settings and no connected bot is in a group.')} />`}</${Loaded}>
         <form class="actions" onSubmit=${(e) => (e.preventDefault(), newId.trim() && setPicked(newId.trim()))}>
           <${TextField} label=${t('Open group by id')} value=${newId} onValue=${setNewId} name="groupId" />
           <button type="submit">${t('Open')}</button>
         </form>
       </${Section}>
-      <div>${picked ? html`<${Group} key=${picked} groupId=${picked} />` : html`<p class="muted">${t('Pick a group.')}</p>`}</div>
+      <div>${picked ? html`<${Group} key=${picked} groupId=${picked} onSaved=${groups.reload} />` : html`<p class="muted">${t('Pick a group.')}</p>`}</div>
     </div>`;
 }
