@@ -1,5 +1,5 @@
 /**
- * The web panel (KERNEL.md §11): a single-page management UI served at `/`, built from plain ES
+ * The web panel (README.md#web-panel): a single-page management UI served at `/`, built from plain ES
  * modules and an import map (Preact + htm from their npm packages), so there is no build step.
  * It holds no secret: the page talks to the API with the HttpOnly `auth_token` cookie.
  */

@@ -1,6 +1,6 @@
 /**
  * Benchmark: chat-stream time-to-first-byte through the kernel minus direct from the upstream
- * (target ≤ 5 ms, KERNEL.md §9). "First byte" is the first piece of the answer's text: the first
+ * (target ≤ 5 ms, docs/architecture.md#benchmarks). "First byte" is the first piece of the answer's text: the first
  * `content` frame of `POST /api/chat/stream`, against the first content chunk of the same
  * OpenAI-protocol stream fetched straight from the local upstream. Requests alternate direct/kernel
  * so that load from elsewhere on a shared machine hits both alike; the figure is the difference of medians.

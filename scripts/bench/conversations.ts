@@ -1,6 +1,6 @@
 /**
  * Benchmark: latency of appending one message to a stored conversation with 5,000 conversations
- * stored ÷ with 10 (target ≤ 1.5, KERNEL.md §9). Both stores live side by side and are measured in
+ * stored ÷ with 10 (target ≤ 1.5, docs/architecture.md#benchmarks). Both stores live side by side and are measured in
  * one run, alternating, so disk and CPU drift hit both alike.
  */
 import { mkdtemp, rm } from 'node:fs/promises';

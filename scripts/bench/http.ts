@@ -1,7 +1,7 @@
 /**
  * Benchmark: authenticated, rate-limited `GET /api/system/status` through the real kernel (a child
  * process with every built-in module loaded), requests/s ÷ a bare `node:http` server answering the
- * same JSON body (target ≥ 0.40, KERNEL.md §9). One load tool (autocannon, in this process) with the
+ * same JSON body (target ≥ 0.40, docs/architecture.md#benchmarks). One load tool (autocannon, in this process) with the
  * same connections and duration for both; runs alternate kernel/bare/kernel/bare… so drift on a
  * shared machine hits both alike. The public health route (no token, no rate limit) is measured in
  * the same rounds, to tell the cost of the HTTP stack from the cost of auth and rate limiting.

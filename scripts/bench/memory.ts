@@ -1,5 +1,5 @@
 /**
- * Benchmark: heap growth after 500 reloads of a module holding 1 MB of state (≤ 20 MB, KERNEL.md §9),
+ * Benchmark: heap growth after 500 reloads of a module holding 1 MB of state (≤ 20 MB, docs/architecture.md#benchmarks),
  * and how many of the old versions are still alive after a full GC (WeakRefs the fixture hands out
  * on `globalThis.__benchRefs`). The heap must be the server's, so the kernel runs in this process.
  */

@@ -1,5 +1,5 @@
 /**
- * Benchmark: what a burst of reloads leaves behind in the whole process tree (KERNEL.md §9): RSS
+ * Benchmark: what a burst of reloads leaves behind in the whole process tree (docs/architecture.md#benchmarks): RSS
  * growth of the server and every process under it after 300 reloads of a module holding 1 MB,
  * measured 5 s after the last: ≤ 30 MB. The server runs as `npm start` runs it, with every built-in
  * module and the fixture test/fixtures/bench/heavy-state, reloaded through

@@ -1,5 +1,5 @@
 /**
- * Benchmarks of hot reload through the real server (KERNEL.md §9):
+ * Benchmarks of hot reload through the real server (docs/architecture.md#benchmarks):
  * - save of a module file → the new version answering: median ≤ 100 ms, max ≤ 300 ms over 30 saves;
  * - requests failed while the module is reloaded 100 times under a steady load on its route and on
  *   another module's route: 0.

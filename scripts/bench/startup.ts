@@ -1,5 +1,5 @@
 /**
- * Benchmarks of a server start (KERNEL.md §9), with every built-in module loaded:
+ * Benchmarks of a server start (docs/architecture.md#benchmarks), with every built-in module loaded:
  * - `npm start` → first 200 from `GET /api/system/health`: ≤ 1.5 s. The bench spawns exactly the
  *   command `npm start` runs (scripts.start in package.json) and polls the health route from the
  *   moment of the spawn; the median of several starts is the figure. One start through npm itself

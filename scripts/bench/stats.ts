@@ -1,6 +1,6 @@
 /**
  * Benchmark: `GET /api/stats/usage?days=30` with 100,000 recorded upstream calls (target ≤ 50 ms,
- * KERNEL.md §9). The records are written in the stats module's own format (a file of JSON lines
+ * docs/architecture.md#benchmarks). The records are written in the stats module's own format (a file of JSON lines
  * per day, no rollup checkpoints) into a temporary DATA_DIR before the server starts, spread over
  * the last 30 days, 8 channels, 20 models, 200 groups and 3,000 users; the server's first start
  * reads them all, so the time to its first answer is reported too.

@@ -1,5 +1,5 @@
 /**
- * The Groups page lists the groups the connected bots are in (KERNEL.md §12 item 11), by name and
+ * The Groups page lists the groups the connected bots are in (README.md#web-panel), by name and
  * before they have any settings, in English and Chinese: a OneBot simulator bot connects to the
  * real server and answers `get_group_list`; such a group opens and saves like any other.
  */

@@ -1,4 +1,4 @@
-// Bots (KERNEL.md §12 items 10–11): the reverse URL to paste into NapCat/LLOneBot, the bots and
+// Bots (docs/bot.md#api, README.md#web-panel): the reverse URL to paste into NapCat/LLOneBot, the bots and
 // forward connections with their live status and counters, adding and removing forward
 // connections, and a test message. Tokens never reach this page: the API says only whether one
 // is set. Status follows bot-connected/-disconnected on /api/system/events; the counters change

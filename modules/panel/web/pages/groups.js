@@ -94,7 +94,7 @@ function Group({ groupId, onSaved }) {
 }
 
 /**
- * The groups with settings and the groups the connected bots are in (KERNEL.md §12 item 11), one
+ * The groups with settings and the groups the connected bots are in (README.md#web-panel), one
  * row per group id; a bot list that cannot be read (no bot module, a bot that failed) leaves the
  * settings list standing.
  */

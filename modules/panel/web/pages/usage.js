@@ -1,4 +1,4 @@
-// Usage (KERNEL.md §13 item 6): tokens and calls per day, rankings by channel and model, and the
+// Usage (README.md#web-panel): tokens and calls per day, rankings by channel and model, and the
 // errors, all from one `GET /api/stats/usage?days=N`. The chart code is imported by this page only,
 // so the dashboard's first load does not carry it.
 import { useState } from 'preact/hooks';
