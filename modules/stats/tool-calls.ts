@@ -5,31 +5,15 @@
  * a preview, and the day's rollup: totals, per tool and per source.
  */
 import type { KernelEvent } from '../../kernel/index.ts';
+import type { ToolCallRecord as CallRecord } from '../../lib/tool-state/call-record.ts';
 import { redact, redactText } from '../../lib/tool-state/redact.ts';
 import type { Rollup } from './day-log.ts';
 import { sumTables, Table } from './table.ts';
 import { count, isObject, isText, text } from './fields.ts';
 import { recordId } from './usage.ts';
 
-export interface ToolCallRecord {
-  id: string;
-  timestamp: number;
-  toolName: string;
-  /** The arguments, masked; longer than PREVIEW_CHARS as JSON: the start of that JSON. */
-  request: unknown;
-  response: unknown;
-  success: boolean;
-  error: string | null;
-  /** Always null: stacks stay in the server log (kept for the original's record shape). */
-  errorStack: null;
-  duration: number;
-  userId: string | null;
-  groupId: string | null;
-  /** `builtin`, `custom` or `mcp`. */
-  source: string;
-  /** The module that ran it (`tools`, `skills`, `chat`, …). */
-  caller: string;
-}
+/** The call log's record, plus the original's `errorStack` (always null: stacks stay in the server log). */
+export type ToolCallRecord = CallRecord & { errorStack: null };
 
 /** The counters of a tool row, by position (calls, successes and failures as in usage.ts). */
 export const TOOL_DURATION = 3;

@@ -7,25 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { KernelEvent, ModuleContext } from '../../kernel/index.ts';
+import type { ToolCallRecord } from '../../lib/tool-state/call-record.ts';
 import { redact, redactText } from '../../lib/tool-state/redact.ts';
 
 export const MAX_ENTRIES = 1000;
 const PREVIEW_CHARS = 2048;
 
-export interface CallLogEntry {
-  id: string;
-  timestamp: number;
-  toolName: string;
-  request: unknown;
-  response: unknown;
-  success: boolean;
-  error: string | null;
-  duration: number;
-  userId: string | null;
-  groupId: string | null;
-  source: string;
-  caller: string;
-}
 
 export interface CallLogQuery {
   limit: number;
@@ -45,7 +32,7 @@ function preview(value: unknown): unknown {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
-function toEntry(event: KernelEvent): CallLogEntry {
+function toEntry(event: KernelEvent): ToolCallRecord {
   const timestamp = typeof event.timestamp === 'number' ? event.timestamp : Date.now();
   return {
     id: `${timestamp}-${randomBytes(5).toString('hex')}`,
@@ -63,7 +50,7 @@ function toEntry(event: KernelEvent): CallLogEntry {
   };
 }
 
-type Chunk = { entries: CallLogEntry[] };
+type Chunk = { entries: ToolCallRecord[] };
 
 const DIR = 'tool-logs';
 const CHUNK_SIZE = 100;
@@ -93,7 +80,7 @@ export function createCallLog(ctx: ModuleContext) {
   // The newest pending write: a read waits for it, so a call is in the log once its answer is sent.
   let pending: Promise<unknown> = numbers;
 
-  const append = async (entry: CallLogEntry) => {
+  const append = async (entry: ToolCallRecord) => {
     const chunks = await numbers;
     let current = chunks.at(-1) ?? 0;
     if (chunks.length === 0) chunks.push(current);
@@ -114,7 +101,7 @@ export function createCallLog(ctx: ModuleContext) {
 
   /** The last MAX_ENTRIES records, oldest first (without waiting for pending writes). */
   const readAll = async () => {
-    const all: CallLogEntry[] = [];
+    const all: ToolCallRecord[] = [];
     for (const n of await numbers) {
       const data = await chunk(n).read();
       if (Array.isArray(data.entries)) all.push(...data.entries);
@@ -128,7 +115,7 @@ export function createCallLog(ctx: ModuleContext) {
 
   return {
     /** Newest first, filtered, one page. */
-    async query(q: CallLogQuery): Promise<{ logs: CallLogEntry[]; total: number; limit: number; offset: number }> {
+    async query(q: CallLogQuery): Promise<{ logs: ToolCallRecord[]; total: number; limit: number; offset: number }> {
       const matching = (await entries())
         .filter((e) => (q.toolName === undefined || e.toolName === q.toolName)
           && (q.success === undefined || e.success === q.success)
