@@ -4,7 +4,7 @@ import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { channelsCollection, describeStats, emptyStats, usageCollection, type Channel } from '../../lib/llm/index.ts';
 import { apiError, fetchModels, probeUrl, testChat } from './probe.ts';
 import * as schemas from './schemas.ts';
-import { applyInput, hasOwnKey, publicView, type ChannelInput } from './service.ts';
+import { applyInput, hasOwnKey, publicView, type ChannelInput } from '../../lib/llm/channel-input.ts';
 
 /** Ids ending in this are built-in: deleting one only disables it. */
 const DEFAULT_SUFFIX = '-default';

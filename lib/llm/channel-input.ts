@@ -1,10 +1,11 @@
 /**
  * Channels as stored and as shown: building a channel from client input (defaults, base-URL
  * normalisation, keys given as strings or objects, masked keys meaning "unchanged") and the masked view.
+ * Shared by the channels module and the config module's quick setup, which creates a channel too.
  */
 import { randomBytes } from 'node:crypto';
 import { badRequest, isMasked, looksSecret, maskKey } from '../../kernel/index.ts';
-import { channelDefaults, normaliseBaseUrl, type AdapterType, type ApiKeyEntry, type Channel } from '../../lib/llm/index.ts';
+import { channelDefaults, normaliseBaseUrl, type AdapterType, type ApiKeyEntry, type Channel } from './index.ts';
 
 export type ChannelInput = Partial<Omit<Channel, 'apiKeys'>> & { apiKeys?: Array<string | Partial<ApiKeyEntry>> };
 
