@@ -33,8 +33,7 @@ export function buildOpenApi(versions: readonly ModuleVersion[], version: string
         pathNames.push(name);
         return `{${name}}`;
       }) || '/';
-      const rest = v.prefix === '/' ? layer.path : layer.path.slice(v.prefix.length) || '/';
-      const isPublic = v.publicPaths.includes(rest) || !layer.path.startsWith('/api/');
+      const isPublic = v.publicRoutes.has(layer.path) || !layer.path.startsWith('/api/');
       for (const method of methods) {
         let id = `${v.name}_${method}_${oaPath.replace(/[^A-Za-z0-9]+/g, '_')}`.replace(/_+$/, '');
         while (usedIds.has(id)) id += '_';

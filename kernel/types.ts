@@ -34,6 +34,13 @@ export interface ModuleDefinition {
   /** Paths relative to the prefix that need no token, e.g. `['/health']`. */
   public?: string[];
   /**
+   * The original plugin's paths this module also answers outside its prefix, each an alias of one of
+   * its routes: `{'GET /api/preset/list': '/list', '/api/preset/:id': '/:id'}` (no method: every
+   * method the route has). Served by the route's own middleware, marked deprecated in the OpenAPI
+   * document; the parameter names must be the route's.
+   */
+  originals?: Record<string, string>;
+  /**
    * The configuration sections this module owns, by name (`config.json`'s top-level keys). Checked
    * when the version is built; from then on every write of them is validated against `schema`.
    * Keep them in the module's `config.ts` (its default export) so that `npm run config` finds them

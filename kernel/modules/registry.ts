@@ -38,6 +38,10 @@ const SLASH = 0x2f;
 const MAX_MATCHED_PATHS = 1000;
 const MAX_MATCHED_PATH_LENGTH = 256;
 
+/** Whether `path` is `root` or lies under it (`/api/tools` covers `/api/tools/x`, not `/api/toolsx`). */
+const covers = (root: string, path: string) =>
+  root === '/' || (path.startsWith(root) && (path.length === root.length || path.charCodeAt(root.length) === SLASH));
+
 export class ModuleTable {
   /** Loaded versions, longest prefix first: what the dispatcher walks. Replaced, never mutated. */
   routes: readonly ModuleVersion[] = [];
@@ -166,7 +170,7 @@ export class ModuleTable {
   match(path: string): readonly ModuleVersion[] {
     let versions = this.matched.get(path);
     if (versions === undefined) {
-      versions = this.routes.filter((v) => v.prefix === '/' || (path.startsWith(v.prefix) && (path.length === v.prefix.length || path.charCodeAt(v.prefix.length) === SLASH)));
+      versions = this.routes.filter((v) => v.roots.some((root) => covers(root, path)));
       if (path.length > MAX_MATCHED_PATH_LENGTH) return versions;
       if (this.matched.size >= MAX_MATCHED_PATHS) this.matched.clear();
       this.matched.set(path, versions);

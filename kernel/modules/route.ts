@@ -41,8 +41,7 @@ function find(path: string, method: string, versions: readonly ModuleVersion[]):
     const layer = matched.pathAndMethod.find((l) => l.methods.length > 0)!;
     const spec = (layer.stack as DocumentedMiddleware[]).find((fn) => fn[ROUTE_SPEC])?.[ROUTE_SPEC] ?? NO_SPEC;
     const full = String(layer.path);
-    const rest = version.prefix === '/' ? full : full.slice(version.prefix.length) || '/';
-    return { version, layer, spec, api: isApiPath(full), public: version.publicPaths.includes(rest) };
+    return { version, layer, spec, api: isApiPath(full), public: version.publicRoutes.has(full) };
   }
   return null;
 }

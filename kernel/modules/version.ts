@@ -9,11 +9,12 @@ import path from 'node:path';
 import { compileSections } from '../config/sections.ts';
 import { bundleModule } from './bundle.ts';
 import { createModuleContext, withTimeout, type KernelServices } from './context.ts';
+import { checkOriginals, fullPath, serveOriginals } from './originals.ts';
 import type { ModuleSource } from './discover.ts';
 import type { Logger, ModuleContext, ModuleDefinition, ModuleRouter } from '../types.ts';
 
 const SETUP_TIMEOUT_MS = 10_000;
-const KNOWN_KEYS = new Set(['name', 'prefix', 'public', 'config', 'setup', 'routes', 'teardown']);
+const KNOWN_KEYS = new Set(['name', 'prefix', 'public', 'originals', 'config', 'setup', 'routes', 'teardown']);
 
 let versionCounter = 0;
 
@@ -21,7 +22,10 @@ export interface ModuleVersion {
   id: number;
   name: string;
   prefix: string;
-  publicPaths: string[];
+  /** Where the registry looks for this version's routes: the prefix, then the roots of its `originals`. */
+  roots: string[];
+  /** Full paths (as the router stores them) that need no token. */
+  publicRoutes: ReadonlySet<string>;
   router: ModuleRouter;
   middleware: Middleware;
   files: string[];
@@ -52,6 +56,10 @@ export function checkDefinition(value: unknown, where: string): ModuleDefinition
   if (d.prefix !== undefined && (typeof d.prefix !== 'string' || !d.prefix.startsWith('/'))) fail('field "prefix" must be a string starting with "/"');
   if (d.public !== undefined && (!Array.isArray(d.public) || !d.public.every((p) => typeof p === 'string' && p.startsWith('/')))) {
     fail('field "public" must be an array of paths starting with "/"');
+  }
+  if (d.originals !== undefined) {
+    const problem = checkOriginals(d.originals);
+    if (problem) fail(problem);
   }
   if (d.config !== undefined) {
     try {
@@ -91,6 +99,8 @@ export async function buildVersion(
   const handle = createModuleContext({ name: source.name, prefix, dir: source.dir, options: source.options }, services);
   // Case-sensitive: a path is answered in one spelling only (route.ts also refuses trailing slashes).
   const router = (prefix === '/' ? new Router({ sensitive: true }) : new Router({ prefix, sensitive: true })) as ModuleRouter;
+  const roots = [prefix];
+  let publicRoutes: Set<string>;
   const dispose = async () => {
     if (def.teardown) await withTimeout(`module "${source.name}": teardown`, () => def.teardown!(), 5000, log);
     await handle.dispose();
@@ -111,6 +121,12 @@ export async function buildVersion(
       ]).finally(() => clearTimeout(timer));
     }
     def.routes?.(router, handle.ctx);
+    publicRoutes = new Set((def.public ?? []).map((p) => fullPath(prefix, p)));
+    if (def.originals) {
+      const served = serveOriginals(router, prefix, def.originals, handle.ctx.validate, (p) => publicRoutes.has(p));
+      roots.push(...served.roots.filter((r) => r !== prefix));
+      for (const p of served.publicPaths) publicRoutes.add(p);
+    }
   } catch (err) {
     await dispose();
     const e = err as Error;
@@ -122,7 +138,8 @@ export async function buildVersion(
     id: ++versionCounter,
     name: source.name,
     prefix,
-    publicPaths: def.public ?? [],
+    roots,
+    publicRoutes: publicRoutes!,
     router,
     middleware: router.routes() as unknown as Middleware,
     files: bundle.files,
