@@ -1,6 +1,8 @@
-/** Routes under `/api/memories`. Fixed paths are registered before `/:id`. */
-import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
-import { ALIASES, CATEGORIES, LABELS, SUB_TYPES, isLive, matcher, toCategory, type Category, type Memory, type MemoryStore, type NewMemory } from '../../lib/memory/index.ts';
+/** Routes under `/api/memories` (the original's `/api/memory` aliases them: index.ts). Fixed paths are registered before `/:id`. */
+import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
+import { ALIASES, CATEGORIES, LABELS, MEMORY_ID, SUB_TYPES, isLive, matcher, toCategory, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
+import { addMemory, type AddInput } from './add.ts';
+import { body, yes } from './request.ts';
 import {
   addBody,
   groupParams,
@@ -8,6 +10,7 @@ import {
   hardQuery,
   idParams,
   listQuery,
+  memoryOrUserParams,
   searchBody,
   searchQuery,
   summarizeBody,
@@ -20,9 +23,7 @@ import { summarize } from './summarize.ts';
 
 type Query = Record<string, string | undefined>;
 
-const yes = (v: unknown) => v === 'true' || v === '1';
 const limitOf = (v: unknown, fallback: number, max: number) => Math.min(max, Math.max(1, Number(v ?? fallback) || fallback));
-const body = <T>(c: RequestContext) => ((c.request as { body?: unknown }).body ?? {}) as T;
 const countBy = <K extends string>(list: Memory[], key: (m: Memory) => K) =>
   list.reduce<Record<string, number>>((acc, m) => ((acc[key(m)] = (acc[key(m)] ?? 0) + 1), acc), {});
 
@@ -51,6 +52,7 @@ function tree(list: Memory[]) {
 }
 
 const newestFirst = (a: Memory, b: Memory) => b.updatedAt - a.updatedAt;
+const MEMORY = new RegExp(MEMORY_ID);
 
 export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memories: MemoryStore): void {
   const liveOf = async (userId: string) => (await memories.ofUser(userId)).filter((m) => isLive(m));
@@ -147,12 +149,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
   });
 
   router.post('/user/:userId', ctx.validate({ summary: 'Add a memory (a duplicate of a live one merges into it)', params: userParams, body: addBody }), async (c) => {
-    const input = body<NewMemory & { category?: string }>(c);
-    const { memory, created } = await memories.add(c.params.userId, {
-      ...input,
-      content: input.content.trim(),
-      category: toCategory(input.category ?? 'custom') as Category,
-    });
+    const { memory, created } = await addMemory(memories, c.params.userId, body<AddInput>(c));
     c.status = created ? 201 : 200;
     c.body = memory;
   });
@@ -169,8 +166,10 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
     c.body = { success: true, deletedCount };
   });
 
-  router.get('/:id', ctx.validate({ summary: 'Read one memory', params: idParams }), async (c) => {
-    c.body = await memories.get(c.params.id);
+  // A value that is not a memory id is a user id: the original's legacy `GET|DELETE /:userId`, which
+  // its numeric memory ids shadowed; `mem_` ids never do (lib/memory/store.ts), so both forms answer.
+  router.get('/:id', ctx.validate({ summary: "Read one memory (mem_… id); any other value is a user id: that user's live memories, newest first (the original's legacy form)", params: memoryOrUserParams }), async (c) => {
+    c.body = MEMORY.test(c.params.id) ? await memories.get(c.params.id) : filter(await memories.ofUser(c.params.id), {}).slice(0, 100);
   });
 
   router.put('/:id', ctx.validate({ summary: 'Change one memory', params: idParams, body: updateBody }), async (c) => {
@@ -180,9 +179,17 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
     c.body = await memories.update(c.params.id, patch);
   });
 
-  router.delete('/:id', ctx.validate({ summary: 'Delete one memory (soft unless hard=true)', params: idParams, query: hardQuery }), async (c) => {
-    const hard = yes(c.query.hard);
-    await memories.remove(c.params.id, hard);
-    c.body = { success: true, id: c.params.id, hard };
-  });
+  router.delete(
+    '/:id',
+    ctx.validate({ summary: "Delete one memory (mem_… id), soft unless hard=true; any other value is a user id: clear that user (the original's legacy form)", params: memoryOrUserParams, query: hardQuery }),
+    async (c) => {
+      const hard = yes(c.query.hard);
+      if (!MEMORY.test(c.params.id)) {
+        c.body = { success: true, deletedCount: await memories.clearUser(c.params.id, hard) };
+        return;
+      }
+      await memories.remove(c.params.id, hard);
+      c.body = { success: true, id: c.params.id, hard };
+    },
+  );
 }

@@ -7,13 +7,19 @@ const flag = { type: 'string', enum: ['true', 'false', '1', '0'] };
 const limit = { type: 'string', pattern: '^[0-9]{1,4}$' };
 const category = { type: 'string', enum: CATEGORY_INPUTS };
 
+const userId = { type: 'string', pattern: USER_ID };
+const memoryId = { type: 'string', pattern: MEMORY_ID, description: 'A memory id: mem_<userId>_<12 hex>' };
+
 const params = (props: Record<string, JSONSchema>): JSONSchema => ({ type: 'object', required: Object.keys(props), properties: props });
 
-export const userParams = params({ userId: { type: 'string', pattern: USER_ID } });
-export const userCategoryParams = params({ userId: { type: 'string', pattern: USER_ID }, category });
-export const userGroupParams = params({ userId: { type: 'string', pattern: USER_ID }, groupId: { type: 'string', pattern: GROUP_ID } });
+export const userParams = params({ userId });
+export const userCategoryParams = params({ userId, category });
+export const userGroupParams = params({ userId, groupId: { type: 'string', pattern: GROUP_ID } });
 export const groupParams = params({ groupId: { type: 'string', pattern: GROUP_ID } });
-export const idParams = params({ id: { type: 'string', pattern: MEMORY_ID, description: 'A memory id: mem_<userId>_<12 hex>' } });
+export const idParams = params({ id: memoryId });
+/** A memory id, or (the original's legacy form) a user id: the two patterns never overlap. */
+export const memoryOrUserParams = params({ id: { anyOf: [memoryId, userId], description: 'A memory id (mem_<userId>_<12 hex>), or a user id for the legacy user form' } });
+export const userMemoryParams = params({ userId, memoryId });
 
 export const listQuery: JSONSchema = {
   type: 'object',
@@ -30,14 +36,14 @@ export const listQuery: JSONSchema = {
 
 export const groupQuery: JSONSchema = {
   type: 'object',
-  properties: { userId: { type: 'string', pattern: USER_ID }, category, limit },
+  properties: { userId, category, limit },
 };
 
 export const hardQuery: JSONSchema = { type: 'object', properties: { hard: flag } };
 
 const searchFields = {
   query: { type: 'string', maxLength: 1000 },
-  userId: { type: 'string', pattern: USER_ID },
+  userId,
   groupId: { type: 'string', pattern: GROUP_ID },
   category,
 };
@@ -79,4 +85,19 @@ export const summarizeBody: JSONSchema = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: { useLLM: { type: 'boolean' } },
+};
+
+/** The original's legacy `POST /` and each item of `POST /batch`: a memory with its user in the body. */
+export const ownedAddBody: JSONSchema = {
+  ...addBody,
+  required: ['userId', 'content'],
+  properties: { userId, ...(addBody.properties as Record<string, JSONSchema>) },
+};
+
+/** Items are checked one by one (./original-routes.ts), so that one bad item fails alone, as in the original. */
+export const batchBody: JSONSchema = {
+  type: 'object',
+  required: ['memories'],
+  additionalProperties: false,
+  properties: { memories: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'object' } } },
 };

@@ -1,40 +1,23 @@
 /**
- * `POST /user/:userId/summarize`: duplicates are merged (the more confident, then newer one survives
- * with the higher confidence; the others are deleted), then, with `useLLM`, every category holding
+ * `POST /user/:userId/summarize`: duplicates are merged (./merge.ts), then, with `useLLM`, every category holding
  * more than five memories is condensed by an LLM: the originals are soft-deleted and the condensed
  * facts stored with `source: "summary"`.
  */
 import type { ConfigService, EventBus, Store } from '../../kernel/index.ts';
-import { CATEGORIES, isLive, isSimilar, type Category, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
+import { CATEGORIES, isLive, type Category, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
 import { chooseChannel, condense } from './condense.ts';
+import { mergeDuplicates } from './merge.ts';
 
 /** Categories with more memories than this are condensed. */
 const CONDENSE_ABOVE = 5;
 
 const countBy = (list: Memory[]) => Object.fromEntries(CATEGORIES.map((c) => [c, list.filter((m) => m.category === c).length])) as Record<Category, number>;
 
-/** Ids of the live memories that repeat a better one (same category, group and content). */
-function duplicatesOf(live: Memory[]): Set<string> {
-  const ranked = [...live].sort((a, b) => b.confidence - a.confidence || b.updatedAt - a.updatedAt);
-  const survivors: Memory[] = [];
-  const duplicates = new Set<string>();
-  for (const m of ranked) {
-    const twin = survivors.find((s) => s.category === m.category && s.groupId === m.groupId && isSimilar(s.content, m.content));
-    if (twin) duplicates.add(m.id);
-    else survivors.push(m);
-  }
-  return duplicates;
-}
-
 export async function summarize(memories: MemoryStore, userId: string, deps: { useLLM: boolean; store: Store; config: ConfigService; events: EventBus; signal?: AbortSignal }) {
   // Fail before changing anything when the LLM step cannot run.
   const choice = deps.useLLM ? await chooseChannel(deps.store, deps.config) : undefined;
 
-  const merged = await memories.rewrite(userId, (all) => {
-    const live = all.filter((m) => isLive(m));
-    const duplicates = duplicatesOf(live);
-    return { memories: all.filter((m) => !duplicates.has(m.id)), result: { before: live, removed: duplicates.size } };
-  });
+  const merged = await mergeDuplicates(memories, userId);
   const original = countBy(merged.before);
 
   const condensed = new Map<Category, { from: Memory[]; facts: string[] }>();
@@ -87,7 +70,7 @@ export async function summarize(memories: MemoryStore, userId: string, deps: { u
     userId,
     originalCount,
     finalCount,
-    mergedCount: merged.removed,
+    mergedCount: merged.deletedCount,
     removedCount: originalCount - finalCount,
     byCategory: Object.fromEntries(
       CATEGORIES.filter((c) => original[c] > 0).map((c) => [c, { count: final[c], original: original[c], summarized: condensed.has(c) }]),

@@ -109,13 +109,15 @@ describe('memory: /api/memories', () => {
       expect((await s.request('GET', `/api/memories/${m.id}`)).status).to.equal(404);
     });
 
-    it('answers 404 MEMORY_NOT_FOUND for an unknown id and 400 for something that is not a memory id', async () => {
+    it('answers 404 MEMORY_NOT_FOUND for an unknown id and 400 for something that is neither a memory id nor a user id', async () => {
       for (const method of ['GET', 'PUT', 'DELETE']) {
         const res = await s.request(method, '/api/memories/mem_2001_0123456789ab', { body: method === 'PUT' ? { content: 'x' } : undefined });
         expect(res.status, method).to.equal(404);
         expect(res.body.code).to.equal('MEMORY_NOT_FOUND');
       }
-      expect((await s.request('GET', '/api/memories/12345')).status).to.equal(400);
+      // A user id is the original's legacy user form (original-paths.test.ts); PUT takes memory ids only.
+      expect((await s.request('PUT', '/api/memories/12345', { body: { content: 'x' } })).status).to.equal(400);
+      expect((await s.request('GET', '/api/memories/mem_12345')).status).to.equal(400);
       expect((await s.request('GET', '/api/memories/mem_..%2Fx_0123456789ab')).status).to.equal(400);
       const m = (await add('2002', { content: 'x' })).body.data;
       expect((await s.request('PUT', `/api/memories/${m.id}`, { body: {} })).status).to.equal(400);
