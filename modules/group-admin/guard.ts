@@ -23,7 +23,7 @@ const specs = new WeakMap<Middleware, RouteSpec>();
 
 /** The middleware a route on `/:groupId/...` starts with. */
 export function groupRoute(ctx: ModuleContext) {
-  return (summary: string, spec: Pick<RouteSpec, 'body' | 'query'> = {}) => {
+  return (summary: string, spec: Pick<RouteSpec, 'body' | 'query' | 'noBody' | 'deprecated'> = {}) => {
     const full: RouteSpec = { summary, params: groupParams, groupAdmin: true, ...spec };
     const validate = ctx.validate(full);
     specs.set(validate, full);
@@ -39,6 +39,9 @@ const ORIGINAL_GROUPLESS = new Set([
   'GET /channel', 'PUT /channel', 'DELETE /channel',
   'GET /usage-limit', 'PUT /usage-limit',
   'POST /models/fetch',
+  'GET /scheduler/status', 'POST /scheduler/trigger',
+  'GET /usage-stats', 'POST /usage-stats/reset',
+  'DELETE /emoji/clear', 'DELETE /emoji/delete', 'GET /emoji/view',
 ]);
 
 const OWN_GROUP_ID = new RegExp(GROUP_ID_PATTERN);

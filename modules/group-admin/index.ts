@@ -3,13 +3,23 @@ import { defineModule } from '../../kernel/index.ts';
 import { registerActivityRoutes } from './activity.ts';
 import { registerGroupless } from './guard.ts';
 import { registerRoutes } from './routes.ts';
+import { registerSchedulerRoutes } from './scheduler.ts';
 import { createGroupService } from './service.ts';
+import { registerStickerRoutes } from './stickers.ts';
+import { countBotUsage, registerUsageRoutes } from './usage.ts';
 
 export default defineModule({
   name: 'group-admin',
+  setup(ctx) {
+    countBotUsage(ctx);
+  },
   routes(router, ctx) {
-    registerRoutes(router, ctx, createGroupService(ctx.store, ctx.config));
+    const groups = createGroupService(ctx.store, ctx.config);
+    registerRoutes(router, ctx, groups);
     registerActivityRoutes(router, ctx);
+    registerSchedulerRoutes(router, ctx);
+    registerUsageRoutes(router, ctx, groups);
+    registerStickerRoutes(router, ctx);
     registerGroupless(router, ctx);
   },
 });

@@ -167,3 +167,15 @@ export const memoriesQuery: JSONSchema = {
   type: 'object',
   properties: { category: { type: 'string', enum: CATEGORY_INPUTS }, userId: { type: 'string', pattern: USER_ID }, limit: count(500) },
 };
+
+/**
+ * A sticker's file name: a base name only. No separator, dot-dot, leading dot (`.`, hidden files),
+ * drive colon, percent sign (a name still encoded after the query's own decoding) or control character.
+ */
+export const stickerQuery: JSONSchema = {
+  type: 'object',
+  required: ['file'],
+  properties: {
+    file: { type: 'string', minLength: 1, maxLength: 255, pattern: '^(?!\\.)(?!.*\\.\\.)[^/\\\\:%\\u0000-\\u001f\\u007f]+$', description: "A file name in the group's sticker folder" },
+  },
+};
