@@ -1,5 +1,6 @@
 /**
- * Configuration: read and change it, YAML export/import, validation, history and rollback (docs/api.md#config).
+ * Configuration: read and change it, YAML export/import, validation, history and rollback, and the
+ * original plugin's config paths (advanced, triggers, links, wizard, tours, quick setup; docs/api.md#config).
  * The whole-document operations come from `ctx.configAdmin`, which the kernel gives the module named
  * `config` only.
  */

@@ -1,8 +1,12 @@
 /** The /api/config routes over the kernel's config service. */
 import { HttpError, notFound } from '../../kernel/index.ts';
 import type { ConfigAdmin, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { changed as answer } from './changed.ts';
 import { mcpServerRoutes } from './mcp-server.ts';
+import { originalSectionRoutes } from './original-sections.ts';
+import { quickSetupRoutes } from './quick-setup.ts';
 import { DOCUMENT_TYPES, documentBody, partialBody, rollbackBody, sectionBody, sectionParams, unsetBody, versionParams } from './schemas.ts';
+import { wizardRoutes } from './wizard.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -25,7 +29,7 @@ function readDocument(c: RequestContext, config: ConfigAdmin): unknown {
 }
 
 export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config: ConfigAdmin): void {
-  const changed = (updated: string[]) => ({ updated, version: config.version() });
+  const changed = (updated: string[]) => answer(config, updated);
 
   router.get('/', ctx.validate({ summary: 'The whole configuration, defaults filled, secret values masked' }), (c) => {
     c.body = config.masked();
@@ -81,8 +85,11 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
     c.body = changed(await config.rollback((c.request as { body: { version: number } }).body.version));
   });
 
-  // Before /:section, which would take "mcp-server" for a section name.
+  // Before /:section, which would take "mcp-server", "advanced", "links"… for section names.
   mcpServerRoutes(router, ctx, config);
+  originalSectionRoutes(router, ctx, config);
+  wizardRoutes(router, ctx, config);
+  quickSetupRoutes(router, ctx, config);
 
   // A section of a module not loaded is shown as it is stored; only a declared one can be written.
   router.get('/:section', ctx.validate({ summary: 'One section of the configuration, secret values masked', params: sectionParams }), (c) => {
