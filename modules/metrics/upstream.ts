@@ -1,12 +1,10 @@
 /**
  * Upstream calls, their tokens and time, by channel and model, counted from the `upstream-call`
- * event (lib/llm/call.ts) into plain totals. Counters must only grow, so a version hands its totals
- * to the next at the swap point: its own `module-loaded`, which the version being replaced hears
- * first, and then no event more. A new version counts from that event on; the statistics module's
- * clear and reset do not touch these totals.
+ * event (lib/llm/call.ts) into plain totals that survive reloads (carried-totals.ts).
  */
 import { Counter, type Registry } from 'prom-client';
 import type { KernelEvent, ModuleContext } from '../../kernel/index.ts';
+import { carriedTotals } from './carried-totals.ts';
 
 /** The totals of one label set. */
 interface Totals {
@@ -22,7 +20,6 @@ interface Totals {
   completionTokens: number;
 }
 
-const HANDOVER = 'metrics-handover';
 const LABELS = ['channel', 'model', 'kind', 'source', 'outcome'] as const;
 
 const label = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -42,21 +39,7 @@ function add(totals: Map<string, Totals>, event: KernelEvent): void {
 
 /** Counts upstream calls into `registry` for this version, taking over the totals of the version it replaces. */
 export function countUpstreamCalls(ctx: ModuleContext, registry: Registry): void {
-  const totals = new Map<string, Totals>();
-  let phase: 'waiting' | 'live' | 'retired' = 'waiting';
-  ctx.events.subscribe((event) => {
-    if (event.type === 'upstream-call') {
-      if (phase === 'live') add(totals, event);
-    } else if (event.type === 'module-loaded' && event.name === ctx.name) {
-      if (phase === 'waiting') phase = 'live';
-      else if (phase === 'live') {
-        phase = 'retired';
-        ctx.events.publish(HANDOVER, { totals: [...totals.entries()] });
-      }
-    } else if (event.type === HANDOVER && phase === 'waiting') {
-      for (const [key, entry] of event.totals as Array<[string, Totals]>) totals.set(key, { ...entry });
-    }
-  });
+  const totals = carriedTotals(ctx, 'upstream', 'upstream-call', add);
 
   // The first one fills all three: a registry collects its metrics in the order they were registered.
   const calls = new Counter({
