@@ -1,12 +1,14 @@
 /**
- * A message event, in the order of docs/bot.md#message-pipeline: counted; the bot's own messages ignored;
- * the lists; then a command, or a trigger. What is to be answered becomes a job in its chat's queue;
- * nothing here waits for the implementation, so the socket's next frame is read at once.
+ * A message event, in the order of docs/bot.md#message-pipeline: counted and announced
+ * (message-events.ts); the bot's own messages ignored; the lists; then a command, or a trigger.
+ * What is to be answered becomes a job in its chat's queue; nothing here waits for the
+ * implementation, so the socket's next frame is read at once.
  */
 import type { ModuleContext } from '../../kernel/index.ts';
 import { liveBots, type LiveBot } from './bots.ts';
 import { parseCommand } from './commands.ts';
 import type { EventContext } from './frames.ts';
+import { announceReceived } from './message-events.ts';
 import { mentions, parseMessage, quotedId, textOf } from './segments.ts';
 import type { Job } from './state.ts';
 import { groupListAllows, groupTrigger, listsAllow, privateTrigger } from './triggers.ts';
@@ -25,6 +27,7 @@ function sentByBot(ctx: ModuleContext, selfId: string, messageId: number | undef
 export async function onMessageEvent({ ctx, scheduler, snapshot }: EventContext, { bot }: LiveBot, event: Record<string, unknown>): Promise<void> {
   bot.counters.messagesIn += 1;
   const selfId = bot.selfId!;
+  announceReceived(ctx, selfId, event.message_type);
   const userId = idOf(event.user_id);
   if (!userId || userId === selfId) return;
   const type = event.message_type;

@@ -47,13 +47,13 @@ export async function sendReply(ctx: ModuleContext, eventSocket: WsSocket, job: 
 
   const ids: Array<number | undefined> = [];
   if (content.length <= threshold) {
-    ids.push(await sendMessage(socket, to, [...quote, ...before, text(content)]));
+    ids.push(await sendMessage(ctx, socket, to, [...quote, ...before, text(content)]));
   } else if (long.enabled !== false && (long.mode ?? 'forward') === 'forward') {
     const nickname = botOf(socket)?.nickname || 'Bot';
-    ids.push(await sendForward(socket, to, forwardNodes(splitText(content, threshold), job.selfId, nickname)));
+    ids.push(await sendForward(ctx, socket, to, forwardNodes(splitText(content, threshold), job.selfId, nickname)));
   } else {
     for (const [i, part] of splitText(content, threshold).entries()) {
-      ids.push(await sendMessage(socket, to, i === 0 ? [...quote, ...before, text(part)] : [text(part)]));
+      ids.push(await sendMessage(ctx, socket, to, i === 0 ? [...quote, ...before, text(part)] : [text(part)]));
     }
   }
   const sent = ids.filter((id): id is number => id !== undefined);
@@ -63,7 +63,7 @@ export async function sendReply(ctx: ModuleContext, eventSocket: WsSocket, job: 
 
 /** Sends a short text (a command's answer, a notice) to a target, without quote or long-text handling. */
 export function sendText(ctx: ModuleContext, eventSocket: WsSocket, job: Job, to: Target, content: string): Promise<number | undefined> {
-  return sendMessage(replySocket(ctx, job, eventSocket), to, [text(content)]);
+  return sendMessage(ctx, replySocket(ctx, job, eventSocket), to, [text(content)]);
 }
 
 /** Notes messages to recall when due; the module's tick sends the `delete_msg`s. */

@@ -108,7 +108,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
     if (!socket) throw notFound('BOT_NOT_FOUND', `Bot ${selfId} is not connected (or has no connection that carries actions)`);
     const to = groupId !== undefined ? { groupId: String(groupId) } : { userId: String(userId) };
     try {
-      c.body = { messageId: (await sendMessage(socket, to, [text(message)])) ?? null };
+      c.body = { messageId: (await sendMessage(ctx, socket, to, [text(message)])) ?? null };
     } catch (err) {
       throw sendFailure(err);
     }
