@@ -1,14 +1,14 @@
 /**
  * `GET /api/metrics` (docs/statistics.md#metrics): the Prometheus text format, by prom-client — process metrics,
  * HTTP requests by module and status (the kernel's counts), upstream calls, time and tokens by
- * channel and model. Bot messages are not here: the onebot module counts them per connection, in its
- * sockets' state, and announces none on the event bus.
+ * channel and model, and bot messages by bot, direction and chat type (the onebot module's events).
  *
  * Each version has a Registry of its own, released with it: prom-client's global registry outlives a
  * reload, and the next version's metrics would be refused there as registered twice.
  */
 import { Registry } from 'prom-client';
 import { defineModule, HttpError, type RequestContext } from '../../kernel/index.ts';
+import { countBotMessages } from './bot.ts';
 import sections from './config.ts';
 import { registerHttpMetrics } from './http.ts';
 import { registerProcessMetrics } from './process.ts';
@@ -37,6 +37,7 @@ export default defineModule({
     const stopProcessMetrics = registerProcessMetrics(registry);
     registerHttpMetrics(registry, ctx.runtime);
     countUpstreamCalls(ctx, registry);
+    countBotMessages(ctx, registry);
     ctx.onDispose(() => {
       stopProcessMetrics();
       registry.clear();
@@ -45,7 +46,7 @@ export default defineModule({
     router.get(
       '/',
       ctx.validate({
-        summary: 'Prometheus metrics: process, HTTP requests by module and status, upstream calls and tokens by channel and model (the master token unless metrics.public)',
+        summary: 'Prometheus metrics: process, HTTP requests by module and status, upstream calls and tokens by channel and model, bot messages (the master token unless metrics.public)',
         description: 'The Prometheus text format (not the envelope). Needs the master token, like any /api route, unless the configuration says `metrics.public: true`.',
       }),
       async (c) => {
