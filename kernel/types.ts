@@ -361,9 +361,10 @@ export interface AuthService {
   sign(user: { role: AuthUser['role']; groupId?: string }): Promise<LoginGrant>;
   /**
    * Exchanges a login token for a JWT. Temporary tokens are consumed; repeated failures from one
-   * `client` (an IP) are refused with 429 RATE_LIMITED before the token store is read.
+   * `client` (an IP) are refused with 429 RATE_LIMITED before the token store is read. With
+   * `permanentOnly`, a valid temporary token is refused with 400 TEMPORARY_TOKEN and left unused.
    */
-  exchange(loginToken: string, client: string): Promise<LoginGrant>;
+  exchange(loginToken: string, client: string, opts?: { permanentOnly?: boolean }): Promise<LoginGrant>;
   /** Creates a login token (what `npm run login-link` prints). */
   createLoginToken(opts: { kind: 'temporary' | 'permanent'; groupId?: string; rotate?: boolean }): Promise<{ token: string; expiresAt: number | null }>;
   /** The permanent login token, or null when none exists. */

@@ -65,8 +65,11 @@ export async function readPermanent(dataDir: string): Promise<string | null> {
   }
 }
 
-/** Checks a login token; a temporary one is consumed. Resolves null when it is unknown, used or expired. */
-export async function consumeLoginToken(dataDir: string, token: string): Promise<LoginTokenClaims | null> {
+/**
+ * Checks a login token; a temporary one is consumed unless `keepTemporary` (a route that refuses
+ * temporary tokens must not use one up). Resolves null when it is unknown, used or expired.
+ */
+export async function consumeLoginToken(dataDir: string, token: string, opts: { keepTemporary?: boolean } = {}): Promise<LoginTokenClaims | null> {
   if (!TOKEN.test(token)) return null;
   const permanent = await readPermanent(dataDir);
   if (permanent && timingSafeEqual(Buffer.from(permanent), Buffer.from(token))) return { kind: 'permanent' };
@@ -74,7 +77,7 @@ export async function consumeLoginToken(dataDir: string, token: string): Promise
   let record: { expiresAt: number; groupId?: string };
   try {
     record = JSON.parse(await readFile(file, 'utf8'));
-    await rm(file); // throws ENOENT when another login consumed it first
+    if (!opts.keepTemporary) await rm(file); // throws ENOENT when another login consumed it first
   } catch {
     return null;
   }

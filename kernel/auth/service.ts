@@ -58,11 +58,14 @@ export async function createAuthService(deps: { secret: KeyObject; store: Store;
 
   return {
     sign,
-    async exchange(loginToken, client) {
+    async exchange(loginToken, client, opts = {}) {
       reserveAttempt(client);
-      const claims = await consumeLoginToken(deps.dataDir, loginToken);
+      const claims = await consumeLoginToken(deps.dataDir, loginToken, { keepTemporary: opts.permanentOnly });
       if (!claims) throw new HttpError(401, 'INVALID_TOKEN', 'Login token is invalid, expired or already used; run `npm run login-link` for a new one');
       failures.delete(client);
+      if (opts.permanentOnly && claims.kind === 'temporary') {
+        throw new HttpError(400, 'TEMPORARY_TOKEN', 'A temporary login token is exchanged only by POST /api/auth/login {"token"}; it was not used up');
+      }
       return sign(claims.groupId ? { role: 'group-admin', groupId: claims.groupId } : { role: 'master' });
     },
     createLoginToken: (opts) => createLoginToken(deps.dataDir, opts),

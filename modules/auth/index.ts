@@ -6,7 +6,7 @@ import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { LoginGrant, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { serveWithOriginals } from '../../lib/original-paths.ts';
 import { LOGIN_PAGE, LOGIN_PAGE_HEADERS } from './login-page.ts';
-import { groupLoginBody, loginBody, loginLinkBody, loginLinkQuery, permanentBody } from './schemas.ts';
+import { groupLoginBody, loginBody, loginLinkBody, loginTokenQuery, permanentBody } from './schemas.ts';
 
 function setCookie(c: RequestContext, grant: LoginGrant): void {
   c.cookies.set('auth_token', grant.token, {
@@ -43,7 +43,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   // The original's login link (docs/statistics.md#original-paths): to the login page, which exchanges it (a GET never does).
-  router.get('/login/token', ctx.validate({ summary: 'The original plugin\'s login link: redirects to /login?token=', query: loginLinkQuery, deprecated: true }), (c) => {
+  router.get('/login/token', ctx.validate({ summary: 'The original plugin\'s login link: redirects to /login?token=', query: loginTokenQuery, deprecated: true }), (c) => {
     c.redirect(`/login?token=${encodeURIComponent(String(c.query.token))}`);
   });
 
@@ -58,6 +58,12 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     const loginToken = token ?? password;
     if (!loginToken) throw new HttpError(400, 'VALIDATION_ERROR', 'Send the login token as "token"', { details: [{ path: 'body.token', message: 'is required' }] });
     await login(c, loginToken);
+  });
+
+  // The original's exchange over a GET, without a cookie. A GET never consumes a login token (docs/http.md#authentication),
+  // so only the permanent token (never consumed anyway) is exchanged here; a temporary one is refused and left usable.
+  router.get('/api/auth/verify-token', ctx.validate({ summary: 'Exchange the permanent login token, sent as ?token=, for a JWT (no cookie); a temporary token: 400 TEMPORARY_TOKEN', query: loginTokenQuery, deprecated: true }), async (c) => {
+    c.body = answer(await ctx.auth.exchange(String(c.query.token), c.ip, { permanentOnly: true }));
   });
 
   // The original's group-admin login took its code as `code`; a group-bound login token is that code now.
@@ -117,7 +123,7 @@ export default defineModule({
   name: 'auth',
   // Serves /api/auth/* and the /login page, so its routes carry full paths.
   prefix: '/',
-  public: ['/api/auth/login', '/login', '/login/token', '/api/group-admin/login'],
+  public: ['/api/auth/login', '/api/auth/verify-token', '/login', '/login/token', '/api/group-admin/login'],
   routes,
 });
 

@@ -17,8 +17,8 @@ export const groupLoginBody = {
   required: ['code'],
 };
 
-/** `GET /login/token?token=` (the original's login link). */
-export const loginLinkQuery = {
+/** `?token=` of the original's login link (`GET /login/token`) and of `GET /api/auth/verify-token`. */
+export const loginTokenQuery = {
   type: 'object',
   properties: { token: { type: 'string', minLength: 1, maxLength: 256 } },
   required: ['token'],
