@@ -14,7 +14,7 @@ export function info(runtime: KernelRuntime) {
   return { version: runtime.version, nodejs: process.version, platform: process.platform, arch: process.arch, modules: runtime.modules().map((m) => m.name) };
 }
 
-const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+export const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 export function moduleCounts(runtime: KernelRuntime) {
   const modules = runtime.modules();
@@ -43,7 +43,7 @@ export function health(runtime: KernelRuntime) {
 // process.memoryUsage() reads /proc on every call (a tenth of a /status request's CPU under load):
 // a status poller gets figures at most a second old.
 let memorySample = { at: 0, value: process.memoryUsage() };
-function memoryUsage(): NodeJS.MemoryUsage {
+export function memoryUsage(): NodeJS.MemoryUsage {
   const now = Date.now();
   if (now - memorySample.at > 1000) memorySample = { at: now, value: process.memoryUsage() };
   return memorySample.value;

@@ -2,6 +2,7 @@
 import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { HEALTH_SPEC, health, info, INFO_SPEC, metrics, status } from '../../lib/system-status.ts';
+import { originalRoutes } from './original-routes.ts';
 
 /** Events of the kernel itself, sent on /api/system/events (docs/architecture.md#events), and the bot bridge's connection events (§12 item 10). */
 const KERNEL_EVENTS = new Set(['module-loaded', 'module-failed', 'module-unloaded', 'config-changed', 'bot-connected', 'bot-disconnected']);
@@ -53,6 +54,8 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     });
     stream.onClose(off);
   });
+
+  originalRoutes(router, ctx);
 }
 
 export default defineModule({ name: 'system', public: ['/health'], routes });
