@@ -427,8 +427,11 @@ export interface ModuleContext {
   validate(spec: RouteSpec): Middleware;
   /** Compiles a schema once; the returned function throws VALIDATION_ERROR with `details`. */
   compile<T = unknown>(schema: JSONSchema, where?: string): (data: unknown) => T;
-  /** Opens an SSE stream on this request; it is closed when this version is replaced (the client reconnects) or unloaded. */
-  sse(c: RequestContext): SseStream;
+  /**
+   * Opens an SSE stream on this request; it is closed when this version is replaced (the client reconnects) or unloaded.
+   * `named`: every frame also carries `event: <type>` (a POST stream read with fetch); default: as the client's `?named=`.
+   */
+  sse(c: RequestContext, opts?: { named?: boolean }): SseStream;
   /** WebSocket paths and outgoing connections; their sockets survive reloads (see `ModuleWs`). */
   readonly ws: ModuleWs;
   setTimeout(fn: () => void, ms: number): NodeJS.Timeout;

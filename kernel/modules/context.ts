@@ -121,8 +121,8 @@ export function createModuleContext(
     tools: services.tools.forOwner(module.name, (release) => track('tool', release)),
     validate: (spec) => validator.validate(spec),
     compile: (schema, where) => validator.compile(schema, where),
-    sse(c: Context) {
-      const stream = openSse(c);
+    sse(c: Context, opts) {
+      const stream = openSse(c, opts);
       // A stream exists to hear events: it ends with the version's listeners, and the client's
       // EventSource reconnects to the new version instead of staying silent for the drain.
       const release = track('SSE stream', () => stream.close(), true);
