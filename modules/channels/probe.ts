@@ -7,6 +7,8 @@ import { HttpError } from '../../kernel/index.ts';
 import { callUpstream, upstreamFailure, UpstreamError, upstreamRequest, type Channel, type ChatResult, type UpstreamDeps, type UpstreamResponse } from '../../lib/llm/index.ts';
 
 const TEST_PROMPT = 'Say hello in one short sentence.';
+/** The model a test asks for when neither the caller nor the channel names one. */
+const FALLBACK_TEST_MODEL: Record<Channel['adapterType'], string> = { openai: 'gpt-3.5-turbo', claude: 'claude-3-5-haiku-latest', gemini: 'gemini-2.0-flash' };
 const PROBE_TIMEOUT_MS = 5000;
 const OPENAI_HOST = 'api.openai.com';
 
@@ -24,13 +26,25 @@ export interface TestOutcome {
   keyInfo: { index: number; name: string; strategy: string };
 }
 
+/** The model to test when the caller names none: the channel's first, else a common one of its adapter. */
+export function defaultTestModel(channel: Channel): string {
+  return channel.models[0] ?? FALLBACK_TEST_MODEL[channel.adapterType];
+}
+
+export interface TestChatOptions {
+  /** The user message (default: a short hello). */
+  prompt?: string;
+  /** Aborts the upstream request (a stopped test, a client gone). */
+  signal?: AbortSignal;
+}
+
 /**
  * Sends one short chat to the channel (streamed when the channel streams), a `test` call made for an API
  * caller. `stored`: the channel is the stored one as stored, so its statistics count the call.
  */
-export async function testChat(deps: UpstreamDeps, channel: Channel, model: string, maxTokens: number, stored: boolean): Promise<TestOutcome> {
-  const request = { model, messages: [{ role: 'user' as const, content: TEST_PROMPT }], maxTokens };
-  const out = await callUpstream(deps, channel, { kind: 'test', source: 'api', stored, stream: channel.advanced?.streaming?.enabled, request });
+export async function testChat(deps: UpstreamDeps, channel: Channel, model: string, maxTokens: number, stored: boolean, opts: TestChatOptions = {}): Promise<TestOutcome> {
+  const request = { model, messages: [{ role: 'user' as const, content: opts.prompt ?? TEST_PROMPT }], maxTokens };
+  const out = await callUpstream(deps, channel, { kind: 'test', source: 'api', stored, stream: channel.advanced?.streaming?.enabled, signal: opts.signal, request });
   return { result: out.value, elapsed: out.durationMs, model: out.model, keyInfo: { index: out.key.index, name: out.key.name, strategy: out.key.strategy } };
 }
 

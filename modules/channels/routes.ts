@@ -2,13 +2,14 @@
 import { badRequest, HttpError, notFound } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { channelsCollection, describeStats, emptyStats, usageCollection, type Channel } from '../../lib/llm/index.ts';
-import { apiError, fetchModels, probeUrl, testChat } from './probe.ts';
+import { modelsToTest, runBatch, testModel } from './batch.ts';
+import { apiError, defaultTestModel, fetchModels, probeUrl, testChat } from './probe.ts';
 import * as schemas from './schemas.ts';
+import { testPanelRoutes } from './test-panel.ts';
 import { applyInput, hasOwnKey, publicView, type ChannelInput } from '../../lib/llm/channel-input.ts';
 
 /** Ids ending in this are built-in: deleting one only disables it. */
 const DEFAULT_SUFFIX = '-default';
-const FALLBACK_TEST_MODEL: Record<Channel['adapterType'], string> = { openai: 'gpt-3.5-turbo', claude: 'claude-3-5-haiku-latest', gemini: 'gemini-2.0-flash' };
 
 const missing = (id: string) => notFound('CHANNEL_NOT_FOUND', `Channel "${id}" not found`);
 
@@ -69,7 +70,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   router.post('/test', ctx.validate({ summary: 'Send one short chat through a stored or inline channel', body: schemas.testBody }), async (c) => {
     const body = c.request.body as ChannelInput & { model?: string };
     const { channel, stored } = await target(body);
-    const model = body.model ?? channel.models[0] ?? FALLBACK_TEST_MODEL[channel.adapterType];
+    const model = body.model ?? defaultTestModel(channel);
     const now = Date.now();
     try {
       const out = await testChat(ctx, channel, model, channel.advanced?.llm?.maxTokens || 100, stored);
@@ -90,36 +91,16 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
     }
   });
 
-  const testModel = async (channel: Channel, model: string) => {
-    const started = performance.now();
-    try {
-      const out = await testChat(ctx, channel, model, 50, true);
-      return { model, success: true, elapsed: out.elapsed, response: out.result.content.slice(0, 100), keyInfo: out.keyInfo };
-    } catch (err) {
-      const e = apiError(err, 'test failed');
-      return { model, success: false, elapsed: Math.round(performance.now() - started), error: e.message, status: (e.extra?.details as { status?: number })?.status };
-    }
-  };
-
   router.post('/test-model', ctx.validate({ summary: 'Test one model of a stored channel (always 200, success flag inside)', body: schemas.testModelBody }), async (c) => {
     const { channelId, model } = c.request.body as { channelId: string; model: string };
-    c.body = await testModel(await find(channelId), model);
+    c.body = await testModel(ctx, await find(channelId), model);
   });
 
   router.post('/batch-test', ctx.validate({ summary: 'Test many models of a stored channel', body: schemas.batchTestBody }), async (c) => {
     const body = c.request.body as { channelId: string; models?: string[]; concurrency: number };
     const channel = await find(body.channelId);
-    const models = body.models?.length ? body.models : channel.models;
-    if (!models.length) throw badRequest('the channel has no models to test', 'body.models');
-    const results: Array<Awaited<ReturnType<typeof testModel>>> = new Array(models.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < models.length) {
-        const index = next++;
-        results[index] = await testModel(channel, models[index]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(body.concurrency, models.length) }, worker));
+    const models = modelsToTest(channel, body.models);
+    const results = await runBatch(ctx, channel, models, body.concurrency);
     const success = results.filter((r) => r.success).length;
     c.body = { total: models.length, success, failed: models.length - success, channelId: channel.id, channelName: channel.name, results };
   });
@@ -132,6 +113,9 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
       throw apiError(err, 'fetching models failed');
     }
   });
+
+  // Fixed paths before `/:id`.
+  testPanelRoutes(router, ctx, find);
 
   router.get('/:id', ctx.validate({ summary: 'One channel (keys masked)', params: schemas.idParams }), async (c) => {
     c.body = publicView(await find(c.params.id));

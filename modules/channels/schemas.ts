@@ -1,5 +1,6 @@
 /** Request schemas of the channels routes. */
 import { ADAPTER_TYPES, KEY_STRATEGIES } from '../../lib/llm/index.ts';
+import { DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY, MAX_BATCH_MODELS } from './batch.ts';
 
 const url = { type: 'string', maxLength: 2000, pattern: '^(https?://\\S+)?$' };
 const keyObject = {
@@ -73,19 +74,36 @@ export const testBody = {
   anyOf: [{ required: ['id'] }, { required: ['adapterType'] }],
 };
 
+const channelId = { type: 'string', minLength: 1, maxLength: 64 };
+const modelName = { type: 'string', minLength: 1, maxLength: 200 };
+
 export const testModelBody = {
   type: 'object',
-  properties: { channelId: { type: 'string', minLength: 1, maxLength: 64 }, model: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: { channelId, model: modelName },
   required: ['channelId', 'model'],
 };
 
-export const batchTestBody = {
+const batchTestFields = {
+  channelId,
+  models: { type: 'array', items: modelName, maxItems: MAX_BATCH_MODELS },
+  concurrency: { type: 'integer', minimum: 1, maximum: MAX_BATCH_CONCURRENCY, default: DEFAULT_BATCH_CONCURRENCY },
+};
+
+export const batchTestBody = { type: 'object', properties: batchTestFields, required: ['channelId'] };
+
+/** The test panel's batch test: `clearPrevious` sends a `clear` event first. */
+export const panelBatchTestBody = {
   type: 'object',
-  properties: {
-    channelId: { type: 'string', minLength: 1, maxLength: 64 },
-    models: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 200 },
-    concurrency: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
-  },
+  properties: { ...batchTestFields, clearPrevious: { type: 'boolean', default: true } },
+  required: ['channelId'],
+};
+
+/** No `testId`: stop every running test. */
+export const panelStopBody = { type: 'object', properties: { testId: { type: 'string', minLength: 1, maxLength: 100 } } };
+
+export const quickTestBody = {
+  type: 'object',
+  properties: { channelId, model: modelName, message: { type: 'string', minLength: 1, maxLength: 4000 } },
   required: ['channelId'],
 };
 
