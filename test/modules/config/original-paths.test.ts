@@ -225,7 +225,7 @@ describe('the original config paths (/api/config/advanced, triggers, links, wiza
       expect(await refusal('POST', '/api/config/quick-setup', { channel: { name: 'n', adapterType: 'other' } })).to.deep.include({ status: 400, paths: ['body.channel.adapterType'] });
       expect(await refusal('POST', '/api/config/quick-setup', { triggerPrefixes: [''] })).to.deep.include({ status: 400, paths: ['body.triggerPrefixes.0'] });
       // A masked key matches no stored key: the channel is refused, and the model with it.
-      expect((await refusal('POST', '/api/config/quick-setup', { channel: { name: 'n', apiKey: 'sk-****abcd' }, model: 'other' })).status).to.equal(400);
+      expect(await refusal('POST', '/api/config/quick-setup', { channel: { name: 'n', apiKey: 'sk-****abcd' }, model: 'other' })).to.deep.include({ status: 400, paths: ['body.channel.apiKey'] });
       expect(await disk('config.json')).to.deep.equal(before);
       expect((await get('/api/channels')).length).to.equal(0);
     });
