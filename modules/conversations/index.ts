@@ -2,4 +2,12 @@
 import { defineModule } from '../../kernel/index.ts';
 import { routes } from './routes.ts';
 
-export default defineModule({ name: 'conversations', routes });
+export default defineModule({
+  name: 'conversations',
+  // The original plugin's context routes at their own prefix.
+  originals: {
+    'GET /api/context/list': '/context/list',
+    'POST /api/context/clear': '/context/clear',
+  },
+  routes,
+});

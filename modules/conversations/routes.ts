@@ -22,14 +22,15 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = { deletedCount: removed.messages, conversations: removed.conversations };
   });
 
-  router.get('/context/list', ctx.validate({ summary: 'Conversations that currently hold context (messages)' }), async (c) => {
+  // The original's /api/context routes (served there through the module's `originals`): deprecated.
+  router.get('/context/list', ctx.validate({ summary: 'Conversations that currently hold context (messages)', deprecated: true }), async (c) => {
     const { conversations: all } = await conversations.list();
     c.body = all
       .filter((line) => line.messageCount > 0)
       .map(({ id, userId, groupId, messageCount, updatedAt }) => ({ id, userId, groupId, messageCount, lastUpdated: updatedAt }));
   });
 
-  router.post('/context/clear', ctx.validate({ summary: 'Clear the context of a conversation (by id, or a user\'s private one)', body: contextClearBody }), async (c) => {
+  router.post('/context/clear', ctx.validate({ summary: 'Clear the context of a conversation (by id, or a user\'s private one)', body: contextClearBody, deprecated: true }), async (c) => {
     const body = c.request.body as { conversationId?: string; userId?: string };
     const id = body.conversationId ?? `user:${body.userId}`;
     if (!(await conversations.clear(id))) throw missing(id);
