@@ -8,9 +8,9 @@
  *   preset deleted since, the default preset; without any, a plain assistant.
  * - model: the request's, else the group's own `models.chat`, else the preset's; else routing takes the
  *   effective `models.chat` (global) when a channel serves it.
- * - system prompt: the preset's, combined with the effective `systemPrompt` (the group's own, else
- *   `context.globalSystemPrompt`) as `context.globalPromptMode` says; then the user's memories while
- *   `memory.enabled` is on.
+ * - system prompt: the preset's (rendered by lib/presets/prompt.ts), combined with the effective
+ *   `systemPrompt` (the group's own, else `context.globalSystemPrompt`) as `context.globalPromptMode`
+ *   says; then the user's memories while `memory.enabled` is on.
  * - history: the group's own `chat.contextLength`; else the tighter of the preset's `context.maxMessages`
  *   and the global `context.maxMessages` (both are limits).
  * - sampling: the request's, else the group's `chat.temperature` / `chat.maxTokens`, else the preset's.
@@ -19,7 +19,7 @@
  */
 import type { ConfigService, Store } from '../../kernel/index.ts';
 import { effectiveSettings, getPath } from '../group-settings/index.ts';
-import { defaultPresetId, findPreset, getPreset, presetsCollection, type Preset } from '../presets/index.ts';
+import { defaultPresetId, findPreset, getPreset, presetsCollection, renderPresetPrompt, type Preset } from '../presets/index.ts';
 import { memoryPrompt } from './memories.ts';
 import type { ToolRules } from './tools.ts';
 import type { TurnRequest } from './types.ts';
@@ -70,7 +70,7 @@ export async function turnSettings(store: Store, config: ConfigService, request:
   const own = (path: string) => (sources[path] === 'group' ? value(path) : undefined);
 
   const preset = await presetOf(store, config, request.presetId, String(value('presetId')));
-  const prompt = preset ? preset.systemPrompt ?? '' : FALLBACK_PROMPT;
+  const prompt = preset ? renderPresetPrompt(preset) : FALLBACK_PROMPT;
   // Used only when the group sets no length of its own, so it is the global one.
   const globalLimit = number(value('chat.contextLength')) ?? 20;
   const presetLimit = preset?.context?.maxMessages;

@@ -1,5 +1,6 @@
-/** Routes of `/api/presets` (docs/api.md#presets, docs/api.md#presets). */
+/** Routes of `/api/presets` (docs/api.md#presets); the original's `/api/preset/*` are aliases of them (index.ts). */
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
+import { renderPresetPrompt } from '../../lib/presets/index.ts';
 import { CATEGORIES } from './builtins.ts';
 import type { PresetInput } from './preset.ts';
 import {
@@ -74,10 +75,15 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
     },
   );
 
-  router.post('/from-builtin/:builtinId', ctx.validate({ summary: 'Copy a built-in preset into an editable one, with changes', params: builtinParams, body: overridesBody }), async (c) => {
-    c.status = 201;
-    c.body = await presets.fromBuiltin(c.params.builtinId, c.request.body as PresetInput);
-  });
+  // The original's POST /api/preset/from-builtin/:builtinId (index.ts); the contract copies with /:id/copy.
+  router.post(
+    '/from-builtin/:builtinId',
+    ctx.validate({ summary: 'Copy a built-in preset into an editable one, with changes', params: builtinParams, body: overridesBody, deprecated: true }),
+    async (c) => {
+      c.status = 201;
+      c.body = await presets.fromBuiltin(c.params.builtinId, c.request.body as PresetInput);
+    },
+  );
 
   router.get('/', ctx.validate({ summary: 'List presets (type=system|user|all, search, category)', query: listQuery }), async (c) => {
     const list = await presets.list(c.query as unknown as { type: PresetType; search?: string; category?: string });
@@ -110,6 +116,11 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
 
   router.post('/:id/set-default', ctx.validate({ summary: 'Make a preset the default', params: idParams, noBody: true }), async (c) => {
     c.body = await presets.setDefault(c.params.id);
+  });
+
+  // The original's GET /api/preset/:id/prompt (index.ts): what a chat turn with this preset is told.
+  router.get('/:id/prompt', ctx.validate({ summary: "A preset's system prompt as a chat turn sends it (variables substituted)", params: idParams, deprecated: true }), async (c) => {
+    c.body = { prompt: renderPresetPrompt(await presets.find(c.params.id)) };
   });
 
   router.get('/:id/export', ctx.validate({ summary: 'Download one preset as YAML', params: idParams }), async (c) => {
