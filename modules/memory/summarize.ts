@@ -1,7 +1,7 @@
 /**
- * `POST /user/:userId/summarize`: duplicates are merged (./merge.ts), then, with `useLLM`, every category holding
- * more than five memories is condensed by an LLM: the originals are soft-deleted and the condensed
- * facts stored with `source: "summary"`.
+ * `POST /user/:userId/summarize`: duplicates are merged (./merge.ts), then, with `useLLM`, every
+ * category holding more than five memories is condensed by an LLM: the originals are soft-deleted and
+ * the condensed facts stored with `source: "summary"`.
  */
 import type { ConfigService, EventBus, Store } from '../../kernel/index.ts';
 import { CATEGORIES, isLive, type Category, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
