@@ -4,6 +4,8 @@
  * `mcp.enabled`), and every one — with a stdio server's whole process group — is closed on unload.
  */
 import { defineModule } from '../../kernel/index.ts';
+import { answerMcpServerRequests } from '../../lib/mcp-server-requests.ts';
+import { answerRequest } from './requests.ts';
 import { mcpRoutes } from './routes.ts';
 import { McpService } from './service.ts';
 
@@ -22,6 +24,8 @@ export default defineModule({
       process.off('exit', onExit);
       await current.closeAll();
     });
+    // Other modules (skills, tools) change servers through the bus (lib/mcp-server-requests.ts).
+    answerMcpServerRequests(ctx.events, (request) => answerRequest(current, request));
     const enabled = () => ctx.config.get('mcp.enabled') !== false;
     if (enabled()) current.connectAllInBackground();
     // `mcp.enabled` switched at run time: connect the stored servers, or end them all.
