@@ -6,6 +6,7 @@
 import { defineModule } from '../../kernel/index.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { executeRoutes } from './routes/execute.ts';
+import { mcpRoutes } from './routes/mcp.ts';
 import { sseRoutes } from './routes/sse.ts';
 import { stateRoutes } from './routes/state.ts';
 
@@ -16,5 +17,6 @@ export default defineModule({
     stateRoutes(router, ctx);
     discoveryRoutes(router, ctx);
     executeRoutes(router, ctx);
+    mcpRoutes(router, ctx);
   },
 });

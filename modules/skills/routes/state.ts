@@ -1,9 +1,9 @@
-/** Skill routes that read or change tool state: status, categories, toggles, bulk switches, reload, stats, MCP servers. */
+/** Skill routes that read or change tool state: status, categories, toggles, bulk switches, reload, stats. */
 import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
 import { disableAll, enableAll, reloadTools, toggleCategory, toggleTool } from '../../../lib/tool-state/changes.ts';
 import { categoryKey, enabledBody, toolName } from '../../../lib/tool-state/schemas.ts';
 import { loadToolState, toolStats } from '../../../lib/tool-state/view.ts';
-import { listServers, serverDetail } from '../mcp-servers.ts';
+import { listServers } from '../mcp-servers.ts';
 
 export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
   const v = ctx.validate;
@@ -52,16 +52,5 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
 
   router.get('/stats', v({ summary: 'Tool counts: total, enabled, disabled, per category' }), async (c) => {
     c.body = toolStats(await loadToolState(ctx));
-  });
-
-  router.get('/mcp/servers', v({ summary: 'MCP servers with their type, state and tool count' }), async (c) => {
-    c.body = await listServers(ctx);
-  });
-
-  router.get('/mcp/servers/:name', v({
-    summary: 'One MCP server with its tools',
-    params: { type: 'object', properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['name'] },
-  }), async (c) => {
-    c.body = await serverDetail(ctx, c.params.name);
   });
 }
