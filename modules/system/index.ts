@@ -1,7 +1,7 @@
 /** System status, health, module management and the kernel event stream (docs/api.md#system). */
 import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
-import { HEALTH_SPEC, health, info, INFO_SPEC, metrics, status } from '../../lib/system-status.ts';
+import { health, info, metrics, status } from './status.ts';
 import { originalRoutes } from './original-routes.ts';
 
 /** Events of the kernel itself, sent on /api/system/events (docs/architecture.md#events), and the bot bridge's connection events (§12 item 10). */
@@ -9,7 +9,7 @@ const KERNEL_EVENTS = new Set(['module-loaded', 'module-failed', 'module-unloade
 const moduleName = { type: 'object', properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['name'] };
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
-  router.get('/health', ctx.validate(HEALTH_SPEC), (c) => {
+  router.get('/health', ctx.validate({ summary: 'Liveness and module health (public)', rateLimit: false }), (c) => {
     c.body = health(ctx.runtime);
   });
 
@@ -31,7 +31,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     c.body = metrics();
   });
 
-  router.get('/info', ctx.validate(INFO_SPEC), (c) => {
+  router.get('/info', ctx.validate({ summary: 'Version and environment' }), (c) => {
     c.body = info(ctx.runtime);
   });
 
@@ -58,4 +58,10 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
   originalRoutes(router, ctx);
 }
 
-export default defineModule({ name: 'system', public: ['/health'], routes });
+export default defineModule({
+  name: 'system',
+  public: ['/health'],
+  // The original plugin's paths (docs/statistics.md#original-paths).
+  originals: { 'GET /api/health': '/health', 'GET /api/version': '/info' },
+  routes,
+});

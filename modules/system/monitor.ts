@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import type { KernelRuntime } from '../../kernel/index.ts';
-import { mb, memoryUsage } from '../../lib/system-status.ts';
+import { mb, memoryUsage } from './status.ts';
 import type { RequestRates } from './request-rates.ts';
 
 const percent = (part: number, whole: number) => Math.round((part / whole) * 100);

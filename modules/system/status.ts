@@ -1,14 +1,6 @@
-/**
- * What the system module's status, health, info and metrics routes report, computed from the
- * kernel's runtime view. In lib/ because the original plugin's `/api/health` and `/api/version`,
- * outside the system module's prefix, are served from the same code (modules/compat).
- */
+/** What the system module's status, health, info and metrics routes report, computed from the kernel's runtime view. */
 import os from 'node:os';
-import type { KernelRuntime, RouteSpec } from '../kernel/index.ts';
-
-/** The specs of the routes served twice, so that the original's path answers under the same rules. */
-export const HEALTH_SPEC: RouteSpec = { summary: 'Liveness and module health (public)', rateLimit: false };
-export const INFO_SPEC: RouteSpec = { summary: 'Version and environment' };
+import type { KernelRuntime } from '../../kernel/index.ts';
 
 export function info(runtime: KernelRuntime) {
   return { version: runtime.version, nodejs: process.version, platform: process.platform, arch: process.arch, modules: runtime.modules().map((m) => m.name) };
