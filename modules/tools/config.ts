@@ -8,7 +8,7 @@ import type { ConfigSections } from '../../kernel/index.ts';
 
 const probability = { type: 'number', minimum: 0, maximum: 1 };
 /** An event name of the original: `poke`, `reaction`, `groupIncrease`, … */
-export const eventName = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' };
+const eventName = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' };
 
 export const DEFAULT_EVENTS = { enabled: true, probability: 0.5, enabledEvents: ['poke', 'reaction', 'groupIncrease'], eventProbabilities: {} };
 
