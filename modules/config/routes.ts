@@ -39,7 +39,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
     c.body = changed(await config.update(toPartial((c.request as { body: Record<string, unknown> }).body)));
   };
   router.put('/', ctx.validate({ summary: 'Deep-merge a partial configuration; answers the changed dotted paths', body: partialBody }), merge);
-  router.post('/', ctx.validate({ summary: 'Deep-merge a partial configuration (same as PUT)', body: partialBody }), merge);
+  router.post('/', ctx.validate({ summary: 'Deep-merge a partial configuration (the original\'s spelling of PUT)', body: partialBody, deprecated: true }), merge);
 
   router.get('/schema', ctx.validate({ summary: 'The JSON Schema of the configuration, with defaults' }), (c) => {
     c.body = config.schema;

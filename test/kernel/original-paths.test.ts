@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { createLoginToken } from '../../kernel/auth/login-tokens.ts';
+import { ONLY_FOR_ORIGINALS, ORIGINAL_ROUTES } from '../support/original-routes.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 type Operation = { deprecated?: boolean };
@@ -33,14 +34,6 @@ const GROUPLESS: Array<[string, string, unknown?]> = [
   ['GET', '/usage-limit'],
   ['PUT', '/usage-limit', { dailyLimit: 5 }],
   ['POST', '/models/fetch', {}],
-];
-
-/** Operations served only because the original had them (aliases and the original-only forms). */
-const DEPRECATED = [
-  ...ALIASES.map(([m, p]) => `${m} ${p}`),
-  ...GROUPLESS.map(([m, p]) => `${m} /api/group-admin${p}`),
-  'GET /login/token',
-  'POST /api/group-admin/login',
 ];
 
 describe('the original plugin\'s paths (docs/statistics.md#original-paths)', () => {
@@ -122,15 +115,42 @@ describe('the original plugin\'s paths (docs/statistics.md#original-paths)', () 
   });
 
   it('leaves DELETE /api/system/release_port and GET /api/auth/token/generate absent on purpose', async () => {
-    expect((await s.request('DELETE', '/api/system/release_port')).status).to.equal(404);
-    expect((await s.request('GET', '/api/auth/token/generate')).status).to.equal(404);
+    const leftOut = Object.entries(ORIGINAL_ROUTES).filter(([, how]) => how === 'left out').map(([route]) => route);
+    expect(leftOut.sort()).to.deep.equal(['DELETE /api/system/release_port', 'GET /api/auth/token/generate']);
+    for (const route of leftOut) {
+      const [method, path] = route.split(' ');
+      expect((await s.request(method, path)).status, route).to.equal(404);
+    }
   });
 
-  it('marks exactly the original-only operations deprecated in the OpenAPI document', async () => {
+  /** The OpenAPI document's operations as `METHOD /path/:param`, and whether each is deprecated. */
+  async function operations(): Promise<Map<string, boolean>> {
     const doc = (await s.request('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
-    const deprecated = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops).filter(([, op]) => op.deprecated).map(([method]) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
-    );
-    expect(deprecated.sort()).to.deep.equal([...DEPRECATED].sort());
+    return new Map(Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, !!op.deprecated] as const),
+    ));
+  }
+  /** A route's path as a pattern that a concrete path of it matches, to find the route a path is answered by. */
+  const pattern = (route: string) => new RegExp(`^${route.replace(/:\w+/g, '[^/]+')}$`);
+
+  /** The operation that answers `route`: its own, or one whose parameter takes its path (GET /api/config/context is GET /api/config/:section). */
+  function answering(route: string, ops: Map<string, boolean>): string | undefined {
+    if (ops.has(route)) return route;
+    const [method, path] = route.split(' ');
+    const concrete = path.replace(/:\w+/g, 'p1');
+    return [...ops.keys()].find((op) => op.startsWith(`${method} `) && pattern(op.slice(method.length + 1)).test(concrete));
+  }
+
+  it('answers every route of the original plugin (API.md I and I+D), with a route of its own or one that takes its path', async () => {
+    const ops = await operations();
+    const unanswered = Object.entries(ORIGINAL_ROUTES).filter(([route, how]) => how !== 'left out' && !answering(route, ops));
+    expect(unanswered).to.deep.equal([]);
+  });
+
+  it('marks deprecated exactly what is served only because the original had it', async () => {
+    const ops = await operations();
+    const deprecated = [...ops].filter(([, d]) => d).map(([op]) => op);
+    const originals = Object.entries(ORIGINAL_ROUTES).filter(([, how]) => how === 'deprecated').map(([route]) => answering(route, ops) ?? route);
+    expect(deprecated.sort()).to.deep.equal([...new Set([...originals, ...ONLY_FOR_ORIGINALS])].sort());
   });
 });
