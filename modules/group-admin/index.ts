@@ -6,13 +6,10 @@ import { registerRoutes } from './routes.ts';
 import { registerSchedulerRoutes } from './scheduler.ts';
 import { createGroupService } from './service.ts';
 import { registerStickerRoutes } from './stickers.ts';
-import { countBotUsage, registerUsageRoutes } from './usage.ts';
+import { registerUsageRoutes } from './usage.ts';
 
 export default defineModule({
   name: 'group-admin',
-  setup(ctx) {
-    countBotUsage(ctx);
-  },
   routes(router, ctx) {
     const groups = createGroupService(ctx.store, ctx.config);
     registerRoutes(router, ctx, groups);

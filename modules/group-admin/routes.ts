@@ -1,6 +1,7 @@
 /** The settings routes under `/api/group-admin`: the whole page, its effective values and its parts. */
 import { isMasked, maskKey as mask, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { DEFAULT_SETTINGS, GROUP_ID_PATTERN, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
+import { limitOf } from '../../lib/group-usage/index.ts';
 import { readToolSettings } from '../../lib/tool-state/settings.ts';
 import { requireKeysForNewUrl } from './channel-keys.ts';
 import { groupRoute } from './guard.ts';
@@ -17,8 +18,6 @@ import {
   userListBody,
 } from './schemas.ts';
 import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
-
-const DEFAULT_LIMIT_MESSAGE = 'The daily usage limit of this group has been reached; please try again tomorrow.';
 
 const validGroupId = (id: string | undefined) => !!id && new RegExp(GROUP_ID_PATTERN).test(id);
 const body = (c: RequestContext) => (c.request as { body?: unknown }).body as Settings;
@@ -114,8 +113,8 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   });
 
   const usageLimitView = async (groupId: string) => {
-    const limit = (await merged(groupId)).usageLimit as Settings;
-    return { groupId, dailyGroupLimit: limit.dailyGroupLimit, dailyUserLimit: limit.dailyUserLimit, limitMessage: limit.limitMessage || DEFAULT_LIMIT_MESSAGE };
+    const { dailyGroupLimit, dailyUserLimit, limitMessage } = limitOf(await merged(groupId));
+    return { groupId, dailyGroupLimit, dailyUserLimit, limitMessage };
   };
 
   router.get('/:groupId/usage-limit', ...group("Read a group's daily quotas (0 = unlimited)"), async (c) => {

@@ -8,6 +8,7 @@ import { HttpError, type ModuleContext, type WsSocket } from '../../kernel/index
 import { runChatTurn, type TurnRequest } from '../../lib/chat/index.ts';
 import { sendReply } from './reply.ts';
 import { botOf, type Job } from './state.ts';
+import { countTurn, refusedByQuota } from './usage-limit.ts';
 
 /** What the shared turn is asked for a job: `message` from this chat's user, accounted as the bot's. */
 export function turnRequest(job: Job, message: string): TurnRequest {
@@ -37,15 +38,19 @@ export function failureText(err: unknown): string {
 }
 
 /**
- * Runs the turn and replies. The reply leaves as soon as the answer is in (the sink's `answer`),
- * while the call is accounted for and the conversation stored; the job, and so the chat's next
- * message, still waits for both.
+ * Runs the turn and replies, unless the group's daily quota is used up (./usage-limit.ts). The reply
+ * leaves as soon as the answer is in (the sink's `answer`), while the call is accounted for, the use
+ * counted and the conversation stored; the job, and so the chat's next message, still waits for all.
  */
 export async function runTurn(ctx: ModuleContext, socket: WsSocket, job: Job): Promise<void> {
+  if (await refusedByQuota(ctx, socket, job)) return;
   let replied: Promise<unknown> | undefined;
+  let counted: Promise<void> | undefined;
   const reply = (content: string) => {
     const text = content.trim();
     if (!replied && text) replied = sendReply(ctx, socket, job, text).then(() => undefined, (err: unknown) => err);
+    // The model answered: one use, counted after the reply is on its way.
+    counted ??= countTurn(ctx, job);
   };
   try {
     reply((await runChatTurn(ctx, turnRequest(job, job.text), { answer: reply })).content);
@@ -59,6 +64,8 @@ export async function runTurn(ctx: ModuleContext, socket: WsSocket, job: Job): P
       await sendReply(ctx, socket, job, failureText(err));
       return;
     }
+  } finally {
+    await counted;
   }
   if (!replied) return ctx.log.debug(`turn for chat ${job.chat} answered no text; nothing sent`);
   const failed = await replied;
