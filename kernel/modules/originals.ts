@@ -7,6 +7,7 @@
  */
 import Router from '@koa/router';
 import { ROUTE_SPEC, type DocumentedMiddleware } from '../validate.ts';
+import { isApiPath } from './route.ts';
 import type { ModuleContext, ModuleRouter } from '../types.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -54,6 +55,9 @@ export function serveOriginals(
     const full = fullPath(prefix, target);
     const targets = router.stack.filter((l) => l.path === full && l.methods.length > 0 && (!method || l.methods.includes(method)));
     if (targets.length === 0) throw new Error(`originals: "${key}": this module has no route ${method ? `${method} ` : ''}${target} (${full})`);
+    if (rootOf(path) === '/') throw new Error(`originals: "${key}" starts with a parameter: it would cover every path`);
+    // The token check depends on being under /api (docs/http.md#authentication): an alias must not escape it.
+    if (isApiPath(path) !== isApiPath(full)) throw new Error(`originals: "${key}" must lie under /api exactly when its route ${full} does`);
     if (paramNames(path) !== paramNames(full)) {
       throw new Error(`originals: "${key}" and its route ${target} must have the same parameters (${paramNames(path) || 'none'} vs ${paramNames(full) || 'none'})`);
     }

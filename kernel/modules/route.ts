@@ -25,7 +25,7 @@ type RouteState = { versions?: readonly ModuleVersion[]; route?: MatchedRoute | 
 
 const NO_SPEC: RouteSpec = {};
 
-const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
 
 /**
  * Routes are matched in one spelling only: a trailing slash or an empty segment is no route. (The

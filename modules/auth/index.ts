@@ -4,7 +4,6 @@
  */
 import { defineModule, HttpError } from '../../kernel/index.ts';
 import type { LoginGrant, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
-import { serveWithOriginals } from '../../lib/original-paths.ts';
 import { LOGIN_PAGE, LOGIN_PAGE_HEADERS } from './login-page.ts';
 import { groupLoginBody, loginBody, loginLinkBody, loginTokenQuery, permanentBody } from './schemas.ts';
 
@@ -71,7 +70,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     await login(c, (c.request.body as { code: string }).code);
   });
 
-  serveWithOriginals(router, ctx, 'get', '/api/auth/verify', ['/api/group-admin/verify'], { summary: 'Check the current token', groupAdmin: true }, (c) => {
+  router.get('/api/auth/verify', ctx.validate({ summary: 'Check the current token', groupAdmin: true }), (c) => {
     const user = c.state.user!;
     c.body = { valid: true, role: user.role, isMaster: user.role === 'master', userId: user.sub, ...(user.groupId ? { groupId: user.groupId } : {}), expiresAt: user.exp * 1000 };
   });
@@ -124,6 +123,8 @@ export default defineModule({
   // Serves /api/auth/* and the /login page, so its routes carry full paths.
   prefix: '/',
   public: ['/api/auth/login', '/api/auth/verify-token', '/login', '/login/token', '/api/group-admin/login'],
+  // The original plugin's paths (docs/statistics.md#original-paths).
+  originals: { 'GET /api/group-admin/verify': '/api/auth/verify' },
   routes,
 });
 

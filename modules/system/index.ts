@@ -62,6 +62,6 @@ export default defineModule({
   name: 'system',
   public: ['/health'],
   // The original plugin's paths (docs/statistics.md#original-paths).
-  originals: { 'GET /api/health': '/health', 'GET /api/version': '/info' },
+  originals: { 'GET /api/health': '/health', 'GET /api/version': '/version' },
   routes,
 });

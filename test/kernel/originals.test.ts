@@ -82,6 +82,8 @@ describe('module originals (docs/modules.md#originals)', () => {
       [`{ '/api/thing/:name': '/:id' }`, /originals: "\/api\/thing\/:name" and its route \/:id must have the same parameters/],
       [`{ 'FETCH /api/thing': '/' }`, /originals: "FETCH \/api\/thing" must be an absolute path/],
       [`{ 'GET /api/thing/': '/' }`, /must be an absolute path/],
+      [`{ '/legacy/thing/:id': '/:id' }`, /originals: "\/legacy\/thing\/:id" must lie under \/api exactly when its route \/api\/things\/:id does/],
+      [`{ 'GET /:id': '/:id' }`, /originals: "GET \/:id" starts with a parameter/],
       [`['/api/thing']`, /field "originals" must be an object/],
     ] as const) {
       await s.modules!.write('things/index.js', MODULE(originals));
