@@ -40,7 +40,8 @@ export function originalSectionRoutes(router: ModuleRouter, ctx: ModuleContext, 
   router.patch('/personality', ctx.validate({ summary: 'Change keys of the personality section; keys left out keep their values', body: sectionPatchBody, deprecated }), merge('personality'));
 
   router.get('/links', ctx.validate({ summary: 'The login link bases: web.loginLinks and web.publicUrl', deprecated }), (c) => {
-    c.body = { loginLinks: config.get('web.loginLinks'), publicUrl: config.get('web.publicUrl') };
+    const { loginLinks, publicUrl } = shown('web') as { loginLinks: unknown[]; publicUrl: string };
+    c.body = { loginLinks, publicUrl };
   });
   router.put('/links', ctx.validate({ summary: 'Set web.loginLinks (the list is replaced) and/or web.publicUrl', body: linksBody, deprecated }), async (c) => {
     const { loginLinks, publicUrl } = bodyOf<{ loginLinks?: unknown[]; publicUrl?: string }>(c);
