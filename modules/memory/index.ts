@@ -26,7 +26,9 @@ export default defineModule({
     'GET /api/memory/user/:userId/group/:groupId': '/user/:userId/group/:groupId',
     'POST /api/memory/user/:userId/summarize': '/user/:userId/summarize',
     'POST /api/memory': '/',
-    '/api/memory/:id': '/:id',
+    'GET /api/memory/:id': '/legacy/memory-or-user/:id',
+    'PUT /api/memory/:id': '/:id',
+    'DELETE /api/memory/:id': '/legacy/memory-or-user/:id',
     'DELETE /api/memory/:userId/:memoryId': '/:userId/:memoryId',
   },
   routes(router, ctx) {

@@ -1,14 +1,17 @@
 /**
  * Routes served only because the original plugin had them (docs/api.md#memory), each marked
  * deprecated: its legacy add with the user in the body, batch add, merge, and delete by user and
- * memory. The legacy `GET|DELETE /:userId` forms are answered by `/:id` (./routes.ts).
+ * memory, and the target of the original's `GET|DELETE /api/memory/:id`, which also takes a user id there
+ * (its legacy `/:userId` forms; ./one.ts). That target has three segments so that it shadows no
+ * `DELETE /:userId/:memoryId`.
  */
 import { HttpError, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
 import type { MemoryStore } from '../../lib/memory/index.ts';
 import { addMemory, type AddInput } from './add.ts';
 import { mergeDuplicates } from './merge.ts';
+import { oneMemory } from './one.ts';
 import { body, yes } from './request.ts';
-import { batchBody, hardQuery, ownedAddBody, userMemoryParams, userParams } from './schemas.ts';
+import { batchBody, hardQuery, memoryOrUserParams, ownedAddBody, userMemoryParams, userParams } from './schemas.ts';
 
 type OwnedInput = AddInput & { userId: string };
 
@@ -51,6 +54,14 @@ export function registerOriginalRoutes(router: ModuleRouter, ctx: ModuleContext,
       const { before, mergedCount, deletedCount } = await mergeDuplicates(memories, c.params.userId);
       c.body = { originalCount: before.length, mergedCount, deletedCount };
     },
+  );
+
+  const one = oneMemory(memories);
+  router.get('/legacy/memory-or-user/:id', ctx.validate({ summary: "Read one memory (mem_… id), or a user's live memories, newest first (the original's GET /api/memory/:id|:userId)", params: memoryOrUserParams, deprecated: true }), one.read);
+  router.delete(
+    '/legacy/memory-or-user/:id',
+    ctx.validate({ summary: "Delete one memory (mem_… id), or clear a user; soft unless hard=true (the original's DELETE /api/memory/:id|:userId)", params: memoryOrUserParams, query: hardQuery, deprecated: true }),
+    one.remove,
   );
 
   router.delete(

@@ -1,7 +1,8 @@
 /** Routes under `/api/memories` (the original's `/api/memory` aliases them: index.ts). Fixed paths are registered before `/:id`. */
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
-import { ALIASES, CATEGORIES, LABELS, MEMORY_ID, SUB_TYPES, isLive, matcher, toCategory, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
+import { ALIASES, CATEGORIES, LABELS, SUB_TYPES, isLive, matcher, toCategory, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
 import { addMemory, type AddInput } from './add.ts';
+import { oneMemory } from './one.ts';
 import { body, yes } from './request.ts';
 import {
   addBody,
@@ -10,7 +11,6 @@ import {
   hardQuery,
   idParams,
   listQuery,
-  memoryOrUserParams,
   searchBody,
   searchQuery,
   summarizeBody,
@@ -52,7 +52,6 @@ function tree(list: Memory[]) {
 }
 
 const newestFirst = (a: Memory, b: Memory) => b.updatedAt - a.updatedAt;
-const MEMORY = new RegExp(MEMORY_ID);
 
 export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memories: MemoryStore): void {
   const liveOf = async (userId: string) => (await memories.ofUser(userId)).filter((m) => isLive(m));
@@ -166,11 +165,9 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
     c.body = { success: true, deletedCount };
   });
 
-  // A value that is not a memory id is a user id: the original's legacy `GET|DELETE /:userId`, which
-  // its numeric memory ids shadowed; `mem_` ids never do (lib/memory/store.ts), so both forms answer.
-  router.get('/:id', ctx.validate({ summary: "Read one memory (mem_… id); any other value is a user id: that user's live memories, newest first (the original's legacy form)", params: memoryOrUserParams }), async (c) => {
-    c.body = MEMORY.test(c.params.id) ? await memories.get(c.params.id) : filter(await memories.ofUser(c.params.id), {}).slice(0, 100);
-  });
+  const one = oneMemory(memories);
+  router.get('/:id', ctx.validate({ summary: 'Read one memory', params: idParams }), one.read);
+  router.delete('/:id', ctx.validate({ summary: 'Delete one memory, soft unless hard=true', params: idParams, query: hardQuery }), one.remove);
 
   router.put('/:id', ctx.validate({ summary: 'Change one memory', params: idParams, body: updateBody }), async (c) => {
     const patch = body<Partial<Memory>>(c);
@@ -178,18 +175,4 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
     if (patch.category) patch.category = toCategory(patch.category);
     c.body = await memories.update(c.params.id, patch);
   });
-
-  router.delete(
-    '/:id',
-    ctx.validate({ summary: "Delete one memory (mem_… id), soft unless hard=true; any other value is a user id: clear that user (the original's legacy form)", params: memoryOrUserParams, query: hardQuery }),
-    async (c) => {
-      const hard = yes(c.query.hard);
-      if (!MEMORY.test(c.params.id)) {
-        c.body = { success: true, deletedCount: await memories.clearUser(c.params.id, hard) };
-        return;
-      }
-      await memories.remove(c.params.id, hard);
-      c.body = { success: true, id: c.params.id, hard };
-    },
-  );
 }

@@ -248,6 +248,8 @@ export const ONLY_FOR_ORIGINALS: readonly string[] = [
   'POST /api/memories/batch',
   'POST /api/memories/merge/:userId',
   'DELETE /api/memories/:userId/:memoryId',
+  'GET /api/memories/legacy/memory-or-user/:id',
+  'DELETE /api/memories/legacy/memory-or-user/:id',
   'POST /api/presets/from-builtin/:builtinId',
   'GET /api/presets/:id/prompt',
 ];

@@ -115,7 +115,6 @@ describe('memory: /api/memories', () => {
         expect(res.status, method).to.equal(404);
         expect(res.body.code).to.equal('MEMORY_NOT_FOUND');
       }
-      // A user id is the original's legacy user form (original-paths.test.ts); PUT takes memory ids only.
       expect((await s.request('PUT', '/api/memories/12345', { body: { content: 'x' } })).status).to.equal(400);
       expect((await s.request('GET', '/api/memories/mem_12345')).status).to.equal(400);
       expect((await s.request('GET', '/api/memories/mem_..%2Fx_0123456789ab')).status).to.equal(400);
@@ -123,6 +122,16 @@ describe('memory: /api/memories', () => {
       expect((await s.request('PUT', `/api/memories/${m.id}`, { body: {} })).status).to.equal(400);
       expect((await s.request('PUT', `/api/memories/${m.id}`, { body: { category: 'nope' } })).status).to.equal(400);
       expect((await s.request('DELETE', `/api/memories/${m.id}?hard=maybe`)).status).to.equal(400);
+    });
+
+    it('takes memory ids only: a user id is a 400 and reads or deletes nothing (KERNEL.md §10.7)', async () => {
+      const m = (await add('2003', { content: 'Plays the cello' })).body.data;
+      for (const [method, path] of [['GET', '/api/memories/2003'], ['DELETE', '/api/memories/2003'], ['DELETE', '/api/memories/2003?hard=true']]) {
+        const res = await s.request(method, path);
+        expect(res.status, `${method} ${path}`).to.equal(400);
+        expect(res.body.code, `${method} ${path}`).to.equal('VALIDATION_ERROR');
+      }
+      expect((await onDisk('2003')).map((x) => [x.id, x.isActive])).to.deep.equal([[m.id, true]]);
     });
   });
 

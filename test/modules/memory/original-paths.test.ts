@@ -28,8 +28,6 @@ const READS: Array<[string, string, unknown?]> = [
   ['GET', '/user/6001/group/700'],
   ['GET', '/{id}'],
   ['GET', '/mem_6001_000000000000'],
-  ['GET', '/6001'],
-  ['GET', '/mem_bad'],
 ];
 
 /** Every operation under /api/memory (the original's) and the original-only ones under /api/memories. */
@@ -55,6 +53,8 @@ const DEPRECATED = [
   'DELETE /api/memory/:id',
   'DELETE /api/memory/:userId/:memoryId',
   'POST /api/memories',
+  'GET /api/memories/legacy/memory-or-user/:id',
+  'DELETE /api/memories/legacy/memory-or-user/:id',
   'POST /api/memories/batch',
   'POST /api/memories/merge/:userId',
   'DELETE /api/memories/:userId/:memoryId',
@@ -177,6 +177,9 @@ describe('memory: the original plugin\'s paths (/api/memory and the legacy forms
     expect(list.status).to.equal(200);
     expect(list.body.data.map((m: Memory) => m.id)).to.have.members([a.id, b.id]);
     expect((await s.request('GET', '/api/memory/6599')).body.data).to.deep.equal([]);
+    // The contract's /api/memories/:id takes memory ids only; the deprecated target of this path takes both.
+    expect((await s.request('GET', '/api/memories/6501')).status).to.equal(400);
+    expect((await s.request('GET', '/api/memories/legacy/memory-or-user/6501')).body).to.deep.equal(list.body);
 
     expect((await s.request('DELETE', `/api/memory/6502/${a.id}`)).body.code).to.equal('MEMORY_NOT_FOUND'); // not that user's
     expect((await s.request('DELETE', '/api/memory/6501/12345')).status).to.equal(400);
