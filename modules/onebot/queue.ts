@@ -32,8 +32,11 @@ export class Scheduler {
 
   /** Queues a job behind its chat's earlier ones, dropping the oldest waiting job when the queue is full. */
   enqueue(bot: BotState, job: Job): void {
-    bot.queue.push(job);
     const live = liveBots(this.ctx.ws);
+    // An event read just before its connection was replaced may be handled after (it waited for the
+    // store): its job follows the waiting ones to the newer connection instead of closing with the old.
+    const owner = bot.replaced ? live.find((l) => !l.bot.replaced && l.bot.via === bot.via && l.bot.selfId === bot.selfId && l.bot.role === bot.role)?.bot : undefined;
+    (owner ?? bot).queue.push(job);
     let waiting = live.reduce((n, l) => n + l.bot.queue.length, 0);
     for (const max = this.limit('maxQueued', 100); waiting > max; waiting -= 1) this.dropOldest(live);
     this.pump();
