@@ -27,6 +27,14 @@ function freeId(channels: Channel[], now: number): string {
 
 export function quickSetupRoutes(router: ModuleRouter, ctx: ModuleContext, config: ConfigAdmin): void {
   const channels = channelsCollection(ctx.store);
+  /** Removes the channel this request stored; if even that fails, the log names what is left. */
+  const withdraw = async (id: string) => {
+    try {
+      await channels.update((data) => void (data.channels = data.channels.filter((ch) => ch.id !== id)));
+    } catch (err) {
+      ctx.log.error(`quick-setup: the settings were not written and channel "${id}" could not be removed again`, { reason: (err as Error).message });
+    }
+  };
 
   router.post('/quick-setup', ctx.validate({ summary: 'First-run wizard in one step: add a channel, set the default model and the trigger prefixes', body: quickSetupBody, deprecated: true }), async (c) => {
     const { channel: input, model, triggerPrefixes } = (c.request as { body: QuickSetup }).body;
@@ -34,9 +42,10 @@ export function quickSetupRoutes(router: ModuleRouter, ctx: ModuleContext, confi
     // A new channel has no stored key for a masked one to stand for.
     if (input?.apiKey && isMasked(input.apiKey)) throw badRequest('a new channel needs its key in full, not masked', 'body.channel.apiKey');
     const now = Date.now();
-    // Built first, so that a bad channel changes nothing; stored last, once the settings are accepted.
+    // The channel is checked before anything is written and stored first; the settings are checked as
+    // they are written, so when they are refused (or the write fails) the channel goes again: the
+    // request changes all or nothing.
     const built = input && applyInput({ ...input, priority: 0, enabled: true }, undefined, now);
-    const updated = await config.update({ ...(model !== undefined && { 'llm.defaultModel': model }), ...(triggerPrefixes && { 'trigger.prefixes': triggerPrefixes }) });
     const stored =
       built &&
       (await channels.update((data) => {
@@ -44,6 +53,13 @@ export function quickSetupRoutes(router: ModuleRouter, ctx: ModuleContext, confi
         data.channels.push(channel);
         return channel;
       }));
+    let updated: string[];
+    try {
+      updated = await config.update({ ...(model !== undefined && { 'llm.defaultModel': model }), ...(triggerPrefixes && { 'trigger.prefixes': triggerPrefixes }) });
+    } catch (err) {
+      if (stored) await withdraw(stored.id);
+      throw err;
+    }
     c.body = { channel: stored ? publicView(stored) : null, ...changed(config, updated) };
   });
 }

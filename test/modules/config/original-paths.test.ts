@@ -4,7 +4,7 @@
  * token, refuses bad input with a 4xx, and is marked deprecated in the OpenAPI document.
  */
 import { expect } from 'chai';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeModulesDir, type ModulesDir } from '../../support/modules.ts';
 import { startServer, type TestServer } from '../../support/server.ts';
@@ -257,6 +257,40 @@ describe('the original config paths (/api/config/advanced, triggers, links, wiza
       const onlySettings = (await s.request('POST', '/api/config/quick-setup', { body: { model: 'm-2' } })).body.data;
       expect(onlySettings).to.deep.include({ channel: null, updated: ['llm.defaultModel'] });
       expect((await get('/api/channels')).length).to.equal(2);
+    });
+
+    /** Runs `fn` while the file `name` in DATA_DIR is a directory, so that writing it fails for real; then puts the file back. */
+    const unwritable = async (name: string, fn: () => Promise<void>) => {
+      const file = path.join(s.dataDir, name);
+      const text = await readFile(file, 'utf8');
+      await rm(file);
+      await mkdir(file);
+      try {
+        await fn();
+      } finally {
+        await rm(file, { recursive: true });
+        await writeFile(file, text, { mode: 0o600 });
+      }
+    };
+
+    it('changes nothing on disk when the channel or the settings cannot be written: a 500 envelope, never half a setup', async () => {
+      const body = { channel: { name: 'Half', apiKey: key }, model: 'm-half', triggerPrefixes: ['#half'] };
+      const [config, channels] = [await readFile(path.join(s.dataDir, 'config.json'), 'utf8'), await readFile(path.join(s.dataDir, 'channels.json'), 'utf8')];
+      const expectFailed = async () => {
+        const res = await s.request('POST', '/api/config/quick-setup', { body });
+        expect(res.status).to.equal(500);
+        expect(res.body).to.deep.include({ success: false, code: 'INTERNAL_ERROR' });
+      };
+      await unwritable('channels.json', async () => {
+        await expectFailed();
+        expect(await readFile(path.join(s.dataDir, 'config.json'), 'utf8')).to.equal(config);
+      });
+      await unwritable('config.json', async () => {
+        await expectFailed();
+        expect(await readFile(path.join(s.dataDir, 'channels.json'), 'utf8')).to.equal(channels);
+      });
+      expect((await get('/api/channels')).map((ch: { name: string }) => ch.name)).to.not.include('Half');
+      expect(await get('/api/config/llm')).to.not.include({ defaultModel: 'm-half' });
     });
   });
 });
