@@ -2,7 +2,7 @@
  * Temporary MODULES_DIRs for kernel tests: real modules are linked in, fixture modules are copied
  * (so a test can edit them) with `__KERNEL__` replaced by the kernel's absolute path.
  */
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from './root.ts';
@@ -24,6 +24,8 @@ export interface ModulesDirOptions {
   fixtures?: string[];
 }
 
+let writes = 0;
+
 export async function makeModulesDir(opts: ModulesDirOptions = {}): Promise<ModulesDir> {
   const dir = await mkdtemp(path.join(tmpdir(), 'chatai-modules-'));
   const kernel = path.join(ROOT, 'kernel');
@@ -41,7 +43,11 @@ export async function makeModulesDir(opts: ModulesDirOptions = {}): Promise<Modu
     async write(file, text) {
       const full = path.join(dir, file);
       await mkdir(path.dirname(full), { recursive: true });
-      await writeFile(full, text.replaceAll('__KERNEL__', kernel));
+      // Written aside and renamed in: the watcher never reads a half-written module (in place, a build
+      // could start between the truncation and the write and fail on an empty file).
+      const aside = path.join(tmpdir(), `chatai-write-${process.pid}-${++writes}`);
+      await writeFile(aside, text.replaceAll('__KERNEL__', kernel));
+      await rename(aside, full);
     },
     remove: (file) => rm(path.join(dir, file), { recursive: true, force: true }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
