@@ -31,14 +31,28 @@ const today = () => new Date().toLocaleDateString('sv-SE');
 const emptyDay = (): DayUsage => ({ date: today(), groupCount: 0, users: {}, notified: [] });
 
 /**
- * The collections this bundle opened, held so that the store keeps them in memory (it holds them
- * only weakly): a check never reads the file. One small record per group the bot answers in.
+ * The collections of the groups that counted usage today, held so that the store keeps them in memory
+ * (it holds collections only weakly) and a check never reads the file: one small record per group the
+ * bot answered in today. A read alone keeps nothing, so asking about any number of groups (a group
+ * id is whatever a client names) does not grow it; and the day's change empties it. A cap (LRU) would
+ * bound it too, but would send busy groups' checks back to the file once more groups than the cap
+ * count in a day, and no figure fits every bot; groups counted in a day are bounded by the bot's own traffic.
  */
-const open = new Map<string, Collection<DayUsage>>();
+const counting = new Map<string, Collection<DayUsage>>();
+/** The next local midnight (a timestamp: cheaper to compare on every check than a formatted date). */
+const nextMidnight = () => new Date().setHours(24, 0, 0, 0);
+let countingUntil = nextMidnight();
 
-function usageOf(store: Store, groupId: string): Collection<DayUsage> {
-  let usage = open.get(groupId);
-  if (!usage) open.set(groupId, (usage = store.collection<DayUsage>(`group-usage/${groupId}`, emptyDay())));
+/** A group's collection; `counts`: this use writes today's usage, after which the collection is kept. */
+function usageOf(store: Store, groupId: string, counts = false): Collection<DayUsage> {
+  if (Date.now() >= countingUntil) {
+    counting.clear();
+    countingUntil = nextMidnight();
+  }
+  const kept = counting.get(groupId);
+  if (kept) return kept;
+  const usage = store.collection<DayUsage>(`group-usage/${groupId}`, emptyDay());
+  if (counts) counting.set(groupId, usage);
   return usage;
 }
 
@@ -55,7 +69,7 @@ export const userCount = (usage: DayUsage, userId: string): number => (Object.ha
 
 /** Counts one answered turn of `userId` in the group. */
 export function countUse(store: Store, groupId: string, userId: string): Promise<void> {
-  return usageOf(store, groupId).update((stored) => {
+  return usageOf(store, groupId, true).update((stored) => {
     const day = current(stored);
     const users = new Map(Object.entries(day.users));
     users.set(userId, (users.get(userId) ?? 0) + 1);
@@ -65,7 +79,7 @@ export function countUse(store: Store, groupId: string, userId: string): Promise
 
 /** Notes that `userId` was told a quota is reached; resolves false when they already were today. */
 export function markNotified(store: Store, groupId: string, userId: string): Promise<boolean> {
-  return usageOf(store, groupId).update((stored) => {
+  return usageOf(store, groupId, true).update((stored) => {
     const day = current(stored);
     if (day.notified.includes(userId)) return false;
     Object.assign(stored, { ...day, notified: [...day.notified, userId] });
