@@ -156,7 +156,7 @@ describe('group-admin: the original-only paths (scheduler, usage-stats, emoji)',
       await writeFile(path.join(stickers(), 'notes.txt'), 'not an image');
       await writeFile(path.join(stickers(), '表情 1.png'), PNG);
       await writeFile(outside(), PNG);
-      // Made once for the whole describe (EEXIST after that); any other failure would leave the link cases untested.
+      // An earlier case may have left it (EEXIST); any other failure would leave the link cases untested.
       const link = path.join(stickers(), 'link.png');
       await symlink(outside(), link).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EEXIST') throw err;
