@@ -5,6 +5,7 @@
 import type Router from '@koa/router';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import type { HttpError } from './errors.ts';
 
 /** A JSON Schema (the draft 2020-12 subset that ajv understands). */
 export type JSONSchema = Record<string, unknown>;
@@ -240,6 +241,11 @@ export interface RouteSpec {
   params?: JSONSchema;
   /** Content types accepted for the body (default JSON); any other is 415. */
   consumes?: string[];
+  /**
+   * Answers the kernel's refusal of this route's body (415, 413, malformed JSON) in the route's own
+   * format instead of the envelope; the handler does not run.
+   */
+  bodyErrors?: (c: RequestContext, error: HttpError) => void;
   /** `false`: not counted by the rate limit (a health check). */
   rateLimit?: false;
   /** A group admin may call this route; on a path with `:groupId`, for its own group only. */

@@ -5,6 +5,8 @@
  * `application/yaml`), anything else is 415: a form or `text/plain` post is what another site can
  * send without a preflight, so accepting one would let it change state with the visitor's cookie.
  * A request without a body (most GETs) skips the parser, which would only find that out slowly.
+ * A route with `bodyErrors` answers these refusals itself (a protocol with its own error format);
+ * the handler still never runs on a body that was refused.
  */
 import bodyParser from 'koa-bodyparser';
 import type { Context, Middleware } from 'koa';
@@ -21,6 +23,9 @@ function hasBody(c: Context): boolean {
 
 /** An empty body with no type (what `fetch` sends for a bare POST): nothing to read, and nothing to refuse. */
 const isBare = (c: Context) => c.req.headers['content-length'] === '0' && !c.req.headers['content-type'];
+
+/** The parser's `next`: the caller goes on once the body has been checked. */
+const parsed = () => Promise.resolve();
 
 const YAML_TYPES = ['text/yaml', 'application/yaml'];
 
@@ -45,18 +50,27 @@ export function body(limit: string): Middleware {
       throw new HttpError(e.status && e.status < 500 ? e.status : 400, 'VALIDATION_ERROR', `Request body could not be read: ${e.message}`);
     },
   }) as unknown as Middleware;
+
+  /** Reads the body of `c` for the route `spec`, or throws the refusal (415, 413, 400). */
+  async function read(c: Context, spec: RouteSpec | undefined): Promise<void> {
+    if (!c.is(acceptedTypes(spec))) {
+      const sent = c.get('Content-Type') || 'none';
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${sent} is not accepted here; send ${(spec?.consumes ?? ['application/json']).join(' or ')}`);
+    }
+    await parse(c, parsed);
+    const problem = plainDataProblem((c.request as { body?: unknown }).body);
+    if (problem) throw new HttpError(400, 'VALIDATION_ERROR', `Request body: ${problem}`);
+  }
+
   return function bodyMiddleware(c, next) {
     if (hasBody(c) && !isBare(c)) {
       const spec = routeOf(c)?.spec;
-      if (!c.is(acceptedTypes(spec))) {
-        const sent = c.get('Content-Type') || 'none';
-        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${sent} is not accepted here; send ${(spec?.consumes ?? ['application/json']).join(' or ')}`);
-      }
-      return parse(c, () => {
-        const problem = plainDataProblem((c.request as { body?: unknown }).body);
-        if (problem) throw new HttpError(400, 'VALIDATION_ERROR', `Request body: ${problem}`);
-        return next();
-      });
+      const answer = spec?.bodyErrors;
+      // Only the reading's refusal goes to the route's own answer, never an error of the handler.
+      return read(c, spec).then(() => next(), answer && ((err: unknown) => {
+        if (!(err instanceof HttpError)) throw err;
+        answer(c, err);
+      }));
     }
     (c.request as { body?: unknown }).body = {};
     return next();
