@@ -4,11 +4,12 @@
  * transport (`GET /mcp/sse` + `POST /mcp/message`). Off until `mcp.server.enabled` is true and
  * `mcp.server.apiKey` is set; every route needs that key as a Bearer token.
  */
-import { defineModule, holdEventStream, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
+import { defineModule, holdEventStream, type HttpError, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { clientGone } from '../../lib/tool-state/execute.ts';
 import { announceSessionCount } from '../../lib/mcp-server-sessions.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
-import { accessOf, refusal } from './access.ts';
+import { accessOf, refusal, type Refusal } from './access.ts';
+import { bodyRefusal, EMPTY_BODY } from './body-refusal.ts';
 import { answerAll, PROTOCOL_VERSION, SERVER_INFO, type RpcError } from './rpc.ts';
 import { Sessions } from './sessions.ts';
 
@@ -23,6 +24,16 @@ function sendJson(c: RequestContext, status: number, value: unknown): void {
 const rpcBody = { description: 'A JSON-RPC 2.0 message (an object) or a batch of them (an array)' };
 
 const rpcFailure = (c: RequestContext, status: number, error: RpcError) => sendJson(c, status, { jsonrpc: '2.0', error, id: null });
+const refuse = (c: RequestContext, refused: Refusal) => rpcFailure(c, refused.status, refused.error);
+
+/**
+ * The parsed body, or undefined when the request sent no bytes, which is no JSON either:
+ * koa-bodyparser keeps the text it read as `rawBody`, and the kernel does not parse a bodiless request.
+ */
+function messageOf(c: RequestContext): unknown {
+  const request = c.request as { body?: unknown; rawBody?: string };
+  return request.rawBody ? request.body : undefined;
+}
 
 function routes(router: ModuleRouter, ctx: ModuleContext): void {
   // The settings route (config module) shows how many streams are open (lib/mcp-server-sessions.ts).
@@ -45,8 +56,12 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
   /** True when the caller may go on; otherwise the refusal has been answered. */
   const admitted = (c: RequestContext): boolean => {
     const refused = refusal(ctx.config, c.get('authorization'));
-    if (refused) rpcFailure(c, refused.status, refused.error);
+    if (refused) refuse(c, refused);
     return !refused;
+  };
+  /** The kernel's refusal of a body (RouteSpec.bodyErrors), told in JSON-RPC; as in the handlers, the key is checked first. */
+  const bodyErrors = (c: RequestContext, error: HttpError) => {
+    if (admitted(c)) refuse(c, bodyRefusal(error));
   };
 
   router.get('/', ctx.validate({ summary: 'MCP server status: name, protocol version, tool count, transports (API key)' }), async (c) => {
@@ -66,9 +81,11 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     });
   });
 
-  router.post('/', ctx.validate({ summary: 'One JSON-RPC message (or a batch): initialize, ping, tools/list, tools/call (API key)', body: rpcBody }), async (c) => {
+  router.post('/', ctx.validate({ summary: 'One JSON-RPC message (or a batch): initialize, ping, tools/list, tools/call (API key)', body: rpcBody, bodyErrors }), async (c) => {
     if (!admitted(c)) return;
-    const reply = await answerAll(ctx, (c.request as { body?: unknown }).body, clientGone(c));
+    const message = messageOf(c);
+    if (message === undefined) return refuse(c, EMPTY_BODY);
+    const reply = await answerAll(ctx, message, clientGone(c));
     if (reply !== null) return sendJson(c, 200, reply);
     // Notifications only: no content (an empty string passes the API envelope untouched).
     c.status = 204;
@@ -82,12 +99,13 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
     sessions.start(c.res, (id) => `${ctx.prefix}/message?sessionId=${id}`);
   });
 
-  router.post('/message', ctx.validate({ summary: 'A JSON-RPC message for an SSE session; the reply goes to its stream (API key)', body: rpcBody }), (c) => {
+  router.post('/message', ctx.validate({ summary: 'A JSON-RPC message for an SSE session; the reply goes to its stream (API key)', body: rpcBody, bodyErrors }), (c) => {
     if (!admitted(c)) return;
     const id = typeof c.query.sessionId === 'string' ? c.query.sessionId : '';
     const session = sessions.get(id);
     if (!session) return rpcFailure(c, 400, { code: -32000, message: `No open SSE session "${id}": open GET ${ctx.prefix}/sse first` });
-    const message = (c.request as { body?: unknown }).body;
+    const message = messageOf(c);
+    if (message === undefined) return refuse(c, EMPTY_BODY);
     void answerAll(ctx, message).then(
       (reply) => reply && session.send('message', JSON.stringify(reply)),
       (err) => ctx.log.error('MCP server: a message failed', { error: (err as Error)?.message ?? String(err) }),
