@@ -6,6 +6,7 @@ export { isMasked, looksSecret, maskCredentials, maskKey, maskUrl, unmaskKey, un
 export { plainDataProblem } from './plain-data.ts';
 export { readYaml, YamlError } from './yaml.ts';
 export { EVENT_STREAM_HEADERS, holdEventStream } from './sse.ts';
+export { requestBody } from './http/request-body.ts';
 export type * from './types.ts';
 
 /** Identity function that gives a module's export its type. */

@@ -2,7 +2,7 @@
  * Login, logout, refresh and login links (docs/api.md#auth, docs/http.md#authentication, docs/http.md#roles). The kernel
  * verifies tokens and applies roles; this module only exchanges and issues them.
  */
-import { defineModule, HttpError } from '../../kernel/index.ts';
+import { defineModule, HttpError, requestBody } from '../../kernel/index.ts';
 import type { LoginGrant, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { LOGIN_PAGE, LOGIN_PAGE_HEADERS } from './login-page.ts';
 import { groupLoginBody, loginBody, loginLinkBody, loginTokenQuery, permanentBody } from './schemas.ts';
@@ -53,7 +53,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
   };
 
   router.post('/api/auth/login', ctx.validate({ summary: 'Exchange a login token for a JWT (sets the auth_token cookie)', body: loginBody }), async (c) => {
-    const { token, password } = c.request.body as { token?: string; password?: string };
+    const { token, password } = requestBody<{ token?: string; password?: string }>(c);
     const loginToken = token ?? password;
     if (!loginToken) throw new HttpError(400, 'VALIDATION_ERROR', 'Send the login token as "token"', { details: [{ path: 'body.token', message: 'is required' }] });
     await login(c, loginToken);
@@ -67,7 +67,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   // The original's group-admin login took its code as `code`; a group-bound login token is that code now.
   router.post('/api/group-admin/login', ctx.validate({ summary: 'Exchange a group-bound login token, sent as "code", for a JWT (as POST /api/auth/login)', body: groupLoginBody, deprecated: true }), async (c) => {
-    await login(c, (c.request.body as { code: string }).code);
+    await login(c, requestBody<{ code: string }>(c).code);
   });
 
   router.get('/api/auth/verify', ctx.validate({ summary: 'Check the current token', groupAdmin: true }), (c) => {
@@ -95,7 +95,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/api/auth/login-links', ctx.validate({ summary: 'Create a login link (temporary, permanent, or bound to a group)', body: loginLinkBody }), async (c) => {
-    const { groupId, permanent = false, rotate = false } = c.request.body as { groupId?: string; permanent?: boolean; rotate?: boolean };
+    const { groupId, permanent = false, rotate = false } = requestBody<{ groupId?: string; permanent?: boolean; rotate?: boolean }>(c);
     if (groupId && permanent) throw new HttpError(400, 'VALIDATION_ERROR', 'Group links are always temporary', { details: [{ path: 'body.permanent', message: 'cannot be combined with groupId' }] });
     const { token, expiresAt } = await ctx.auth.createLoginToken({ kind: permanent ? 'permanent' : 'temporary', groupId, rotate });
     c.status = 201;
@@ -107,7 +107,7 @@ function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/api/auth/token/permanent', ctx.validate({ summary: 'Return (creating if needed) the permanent login token; forceNew rotates it', body: permanentBody }), async (c) => {
-    const { forceNew = false } = c.request.body as { forceNew?: boolean };
+    const { forceNew = false } = requestBody<{ forceNew?: boolean }>(c);
     const existing = await ctx.auth.permanentLoginToken();
     const { token } = await ctx.auth.createLoginToken({ kind: 'permanent', rotate: forceNew });
     c.body = { token, isNew: token !== existing, url: `${baseUrl(c, ctx)}/login?token=${token}` };

@@ -1,5 +1,5 @@
 /** Routes of `/api/channels` (docs/api.md#channels): CRUD, upstream tests, model lists, base-URL selection, stats. */
-import { badRequest, HttpError, notFound } from '../../kernel/index.ts';
+import { badRequest, HttpError, notFound, requestBody } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { channelsCollection, describeStats, emptyStats, usageCollection, type Channel } from '../../lib/llm/index.ts';
 import { modelsToTest, runBatch, testModel } from './batch.ts';
@@ -68,7 +68,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/test', ctx.validate({ summary: 'Send one short chat through a stored or inline channel', body: schemas.testBody }), async (c) => {
-    const body = c.request.body as ChannelInput & { model?: string };
+    const body = requestBody<ChannelInput & { model?: string }>(c);
     const { channel, stored } = await target(body);
     const model = body.model ?? defaultTestModel(channel);
     const now = Date.now();
@@ -92,12 +92,12 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/test-model', ctx.validate({ summary: 'Test one model of a stored channel (always 200, success flag inside)', body: schemas.testModelBody }), async (c) => {
-    const { channelId, model } = c.request.body as { channelId: string; model: string };
+    const { channelId, model } = requestBody<{ channelId: string; model: string }>(c);
     c.body = await testModel(ctx, await find(channelId), model);
   });
 
   router.post('/batch-test', ctx.validate({ summary: 'Test many models of a stored channel', body: schemas.batchTestBody }), async (c) => {
-    const body = c.request.body as { channelId: string; models?: string[]; concurrency: number };
+    const body = requestBody<{ channelId: string; models?: string[]; concurrency: number }>(c);
     const channel = await find(body.channelId);
     const models = modelsToTest(channel, body.models);
     const results = await runBatch(ctx, channel, models, body.concurrency);
@@ -106,7 +106,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/fetch-models', ctx.validate({ summary: "List the upstream's models for a stored or inline channel", body: schemas.fetchModelsBody }), async (c) => {
-    const { channel, stored } = await target(c.request.body as ChannelInput);
+    const { channel, stored } = await target(requestBody<ChannelInput>(c));
     try {
       c.body = { models: await fetchModels(ctx, channel, stored) };
     } catch (err) {
@@ -131,7 +131,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/:id/test-baseurls', ctx.validate({ summary: 'Probe every base URL and select the fastest reachable one', params: schemas.idParams, body: schemas.testBaseUrlsBody }), async (c) => {
-    const { forceRetest } = (c.request.body ?? {}) as { forceRetest?: boolean };
+    const { forceRetest } = requestBody<{ forceRetest?: boolean }>(c);
     const channel = await find(c.params.id);
     const latencies: Record<string, number | null> = {};
     await Promise.all(
@@ -153,7 +153,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.put('/:id/select-baseurl', ctx.validate({ summary: 'Choose a base URL by index', params: schemas.idParams, body: schemas.selectBaseUrlBody }), async (c) => {
-    const { index } = c.request.body as { index: number };
+    const { index } = requestBody<{ index: number }>(c);
     const updated = await change(c.params.id, (ch) => {
       if (index >= ch.baseUrls.length) throw badRequest('Invalid baseUrl index', 'body.index');
       Object.assign(ch, { selectedBaseUrlIndex: index, baseUrl: ch.baseUrls[index], updatedAt: Date.now() });
@@ -162,7 +162,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/', ctx.validate({ summary: 'Create a channel', body: schemas.createBody }), async (c) => {
-    const input = c.request.body as ChannelInput;
+    const input = requestBody<ChannelInput>(c);
     const created = await channels.update((data) => {
       if (input.id && data.channels.some((ch) => ch.id === input.id)) throw new HttpError(409, 'CHANNEL_EXISTS', `Channel "${input.id}" already exists`);
       const channel = applyInput(input, undefined);
@@ -174,7 +174,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.put('/:id', ctx.validate({ summary: 'Update a channel (masked keys keep the stored ones)', params: schemas.idParams, body: schemas.updateBody }), async (c) => {
-    const { id: _ignored, ...input } = c.request.body as ChannelInput;
+    const { id: _ignored, ...input } = requestBody<ChannelInput>(c);
     c.body = publicView(await change(c.params.id, (ch) => applyInput(input, ch)));
   });
 

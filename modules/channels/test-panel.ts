@@ -8,7 +8,7 @@
  * and a version going away aborts it (the kernel closes the stream).
  */
 import { randomBytes } from 'node:crypto';
-import { notFound } from '../../kernel/index.ts';
+import { notFound, requestBody } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter, RouteSpec } from '../../kernel/index.ts';
 import type { Channel } from '../../lib/llm/index.ts';
 import { modelsToTest, runBatch } from './batch.ts';
@@ -47,7 +47,7 @@ export function testPanelRoutes(router: ModuleRouter, ctx: ModuleContext, find: 
     '/test-panel/batch-test',
     ctx.validate(deprecated({ summary: 'Test many models of a stored channel, streamed as SSE: clear, start, testing, result, progress, complete', body: schemas.panelBatchTestBody })),
     async (c) => {
-      const body = c.request.body as { channelId: string; models?: string[]; concurrency: number; clearPrevious: boolean };
+      const body = requestBody<{ channelId: string; models?: string[]; concurrency: number; clearPrevious: boolean }>(c);
       const channel = await find(body.channelId);
       const models = modelsToTest(channel, body.models);
       const stream = ctx.sse(c, { named: true });
@@ -82,7 +82,7 @@ export function testPanelRoutes(router: ModuleRouter, ctx: ModuleContext, find: 
   );
 
   router.post('/test-panel/batch-test-stop', ctx.validate(deprecated({ summary: 'Stop a running batch test (its upstream requests are aborted), or every one without testId', body: schemas.panelStopBody })), (c) => {
-    const { testId } = c.request.body as { testId?: string };
+    const { testId } = requestBody<{ testId?: string }>(c);
     if (testId === undefined) {
       const all = [...running.values()];
       all.forEach(stop);
@@ -100,7 +100,7 @@ export function testPanelRoutes(router: ModuleRouter, ctx: ModuleContext, find: 
   });
 
   router.post('/test-panel/quick-test', ctx.validate(deprecated({ summary: 'Send one message to one model of a stored channel and answer the whole reply', body: schemas.quickTestBody })), async (c) => {
-    const { channelId, model, message } = c.request.body as { channelId: string; model?: string; message?: string };
+    const { channelId, model, message } = requestBody<{ channelId: string; model?: string; message?: string }>(c);
     const channel = await find(channelId);
     try {
       const out = await testChat(ctx, channel, model ?? defaultTestModel(channel), QUICK_TEST_MAX_TOKENS, true, { prompt: message ?? QUICK_TEST_PROMPT });

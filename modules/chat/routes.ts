@@ -1,5 +1,5 @@
 /** `POST /api/chat` and `POST /api/chat/stream` (docs/api.md#chat, docs/http.md#event-streams): HTTP and SSE around the shared turn. */
-import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { runChatTurn, type TurnRequest, type TurnSink } from '../../lib/chat/index.ts';
 import { clientGone } from '../../lib/tool-state/execute.ts';
 import { chatBody, type ChatBody } from './schemas.ts';
@@ -38,11 +38,11 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   };
 
   router.post('/', ctx.validate({ summary: 'Chat: one answer (tools run on the way), stored in the conversation', body: chatBody }), async (c) => {
-    const body = c.request.body as ChatBody;
+    const body = requestBody<ChatBody>(c);
     await (body.stream ? stream(c, body) : answer(c, body));
   });
 
   router.post('/stream', ctx.validate({ summary: 'Chat as Server-Sent Events: start, content, tool_call, tool_result, end, error', body: chatBody }), async (c) => {
-    await stream(c, c.request.body as ChatBody);
+    await stream(c, requestBody<ChatBody>(c));
   });
 }

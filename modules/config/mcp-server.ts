@@ -3,7 +3,7 @@
  * `POST /api/config/mcp-server/generate-key`. The key is shown masked, except once, when generated.
  */
 import { randomBytes } from 'node:crypto';
-import { maskKey, type ModuleConfig, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
+import { maskKey, requestBody, type ModuleConfig, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
 import { followSessionCount } from '../../lib/mcp-server-sessions.ts';
 import { exposedTools } from '../../lib/tool-state/view.ts';
 
@@ -29,7 +29,7 @@ export function mcpServerRoutes(router: ModuleRouter, ctx: ModuleContext, config
   });
 
   router.put('/mcp-server', ctx.validate({ summary: 'Switch the exposed MCP server on or off, or set its key', body: settingsBody }), async (c) => {
-    const { enabled, apiKey } = (c.request as { body: { enabled?: boolean; apiKey?: string } }).body;
+    const { enabled, apiKey } = requestBody<{ enabled?: boolean; apiKey?: string }>(c);
     await config.update({
       ...(enabled === undefined ? {} : { 'mcp.server.enabled': enabled }),
       ...(apiKey === undefined ? {} : { 'mcp.server.apiKey': apiKey }),

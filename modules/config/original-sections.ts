@@ -7,18 +7,17 @@
  * and lost its other keys. `PUT triggers` replaces the section, as the original's did.
  * `GET|PUT context` and `admin` are the contract's `/:section` routes (PUT replaces): not served here.
  */
-import type { ConfigAdmin, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
+import { requestBody, type ConfigAdmin, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { changed } from './changed.ts';
 import { ADVANCED_SECTIONS, advancedBody, linksBody, sectionPatchBody, triggerBody } from './original-schemas.ts';
 
 const deprecated = true;
-const bodyOf = <T>(c: RequestContext) => (c.request as { body: T }).body;
 
 export function originalSectionRoutes(router: ModuleRouter, ctx: ModuleContext, config: ConfigAdmin): void {
   const shown = (section: string) => config.masked()[section];
   /** Merges the body into `section`. */
   const merge = (section: string) => async (c: RequestContext) => {
-    c.body = changed(config, await config.update({ [section]: bodyOf(c) }));
+    c.body = changed(config, await config.update({ [section]: requestBody<unknown>(c) }));
   };
 
   const advanced = ADVANCED_SECTIONS.join(', ');
@@ -26,14 +25,14 @@ export function originalSectionRoutes(router: ModuleRouter, ctx: ModuleContext, 
     c.body = Object.fromEntries(ADVANCED_SECTIONS.map((name) => [name, shown(name)]));
   });
   router.put('/advanced', ctx.validate({ summary: `Change keys of the advanced sections (${advanced}); keys left out keep their values`, body: advancedBody, deprecated }), async (c) => {
-    c.body = changed(config, await config.update(bodyOf<Record<string, unknown>>(c)));
+    c.body = changed(config, await config.update(requestBody<Record<string, unknown>>(c)));
   });
 
   router.get('/triggers', ctx.validate({ summary: 'The trigger section', deprecated }), (c) => {
     c.body = shown('trigger');
   });
   router.put('/triggers', ctx.validate({ summary: 'Replace the trigger section (keys left out take their defaults)', body: triggerBody, deprecated }), async (c) => {
-    c.body = changed(config, await config.replaceSection('trigger', bodyOf(c)));
+    c.body = changed(config, await config.replaceSection('trigger', requestBody<unknown>(c)));
   });
 
   // GET personality is the contract's GET /:section.
@@ -44,7 +43,7 @@ export function originalSectionRoutes(router: ModuleRouter, ctx: ModuleContext, 
     c.body = { loginLinks, publicUrl };
   });
   router.put('/links', ctx.validate({ summary: 'Set web.loginLinks (the list is replaced) and/or web.publicUrl', body: linksBody, deprecated }), async (c) => {
-    const { loginLinks, publicUrl } = bodyOf<{ loginLinks?: unknown[]; publicUrl?: string }>(c);
+    const { loginLinks, publicUrl } = requestBody<{ loginLinks?: unknown[]; publicUrl?: string }>(c);
     c.body = changed(config, await config.update({ ...(loginLinks && { 'web.loginLinks': loginLinks }), ...(publicUrl !== undefined && { 'web.publicUrl': publicUrl }) }));
   });
 

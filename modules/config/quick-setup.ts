@@ -5,7 +5,7 @@
  * and stored in the same collection, so chat sees it at once (the original wrote it into the config
  * file, seen only after a restart) and its key is stored 0600 and shown masked.
  */
-import { badRequest, isMasked, type ConfigAdmin, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
+import { badRequest, isMasked, requestBody, type ConfigAdmin, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
 import { applyInput, publicView, type ChannelInput } from '../../lib/llm/channel-input.ts';
 import { channelsCollection, type Channel } from '../../lib/llm/index.ts';
 import { changed } from './changed.ts';
@@ -37,7 +37,7 @@ export function quickSetupRoutes(router: ModuleRouter, ctx: ModuleContext, confi
   };
 
   router.post('/quick-setup', ctx.validate({ summary: 'First-run wizard in one step: add a channel, set the default model and the trigger prefixes', body: quickSetupBody, deprecated: true }), async (c) => {
-    const { channel: input, model, triggerPrefixes } = (c.request as { body: QuickSetup }).body;
+    const { channel: input, model, triggerPrefixes } = requestBody<QuickSetup>(c);
     if (!input && model === undefined && !triggerPrefixes) throw badRequest('give at least one of channel, model and triggerPrefixes', 'body');
     // A new channel has no stored key for a masked one to stand for.
     if (input?.apiKey && isMasked(input.apiKey)) throw badRequest('a new channel needs its key in full, not masked', 'body.channel.apiKey');

@@ -1,5 +1,5 @@
 /** The /api/config routes over the kernel's config service. */
-import { HttpError, notFound } from '../../kernel/index.ts';
+import { HttpError, notFound, requestBody } from '../../kernel/index.ts';
 import type { ConfigAdmin, ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { changed as answer } from './changed.ts';
 import { mcpServerRoutes } from './mcp-server.ts';
@@ -19,7 +19,7 @@ function toPartial(body: Record<string, unknown>): Record<string, unknown> {
 
 /** The configuration document of an import or validate request: YAML text or a JSON body. */
 function readDocument(c: RequestContext, config: ConfigAdmin): unknown {
-  const body = (c.request as { body?: unknown }).body;
+  const body = requestBody<unknown>(c);
   if (typeof body === 'string') {
     if (!body.trim()) throw new HttpError(400, 'VALIDATION_ERROR', 'The request body is empty; send the configuration as text/yaml or JSON');
     return config.parseYaml(body);
@@ -36,7 +36,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
   });
 
   const merge = async (c: RequestContext) => {
-    c.body = changed(await config.update(toPartial((c.request as { body: Record<string, unknown> }).body)));
+    c.body = changed(await config.update(toPartial(requestBody<Record<string, unknown>>(c))));
   };
   router.put('/', ctx.validate({ summary: 'Deep-merge a partial configuration; answers the changed dotted paths', body: partialBody }), merge);
   router.post('/', ctx.validate({ summary: 'Deep-merge a partial configuration (the original\'s spelling of PUT)', body: partialBody, deprecated: true }), merge);
@@ -67,7 +67,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
   });
 
   router.post('/unset', ctx.validate({ summary: 'Remove keys by dotted path (keys with a default take it again)', body: unsetBody }), async (c) => {
-    c.body = changed(await config.unset((c.request as { body: { paths: string[] } }).body.paths));
+    c.body = changed(await config.unset(requestBody<{ paths: string[] }>(c).paths));
   });
 
   router.get('/history', ctx.validate({ summary: 'The kept versions, newest (the one in force) first' }), async (c) => {
@@ -82,7 +82,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
   });
 
   router.post('/rollback', ctx.validate({ summary: 'Make a kept version current again (recorded as a new version)', body: rollbackBody }), async (c) => {
-    c.body = changed(await config.rollback((c.request as { body: { version: number } }).body.version));
+    c.body = changed(await config.rollback(requestBody<{ version: number }>(c).version));
   });
 
   // Before /:section, which would take "mcp-server", "advanced", "links"… for section names.
@@ -100,6 +100,6 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, config:
   });
 
   router.put('/:section', ctx.validate({ summary: 'Replace one section (keys left out take their defaults)', params: sectionParams, body: sectionBody }), async (c) => {
-    c.body = changed(await config.replaceSection(c.params.section, (c.request as { body?: unknown }).body));
+    c.body = changed(await config.replaceSection(c.params.section, requestBody<unknown>(c)));
   });
 }

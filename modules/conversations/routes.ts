@@ -1,5 +1,5 @@
 /** Routes of `/api/conversations` (docs/api.md#conversations, the `/api/context` routes included under this prefix). */
-import { notFound } from '../../kernel/index.ts';
+import { notFound, requestBody } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { conversationStore } from '../../lib/conversations/index.ts';
 import { contextClearBody, idParams, listQuery, messagesQuery } from './schemas.ts';
@@ -31,7 +31,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/context/clear', ctx.validate({ summary: 'Clear the context of a conversation (by id, or a user\'s private one)', body: contextClearBody, deprecated: true }), async (c) => {
-    const body = c.request.body as { conversationId?: string; userId?: string };
+    const body = requestBody<{ conversationId?: string; userId?: string }>(c);
     const id = body.conversationId ?? `user:${body.userId}`;
     if (!(await conversations.clear(id))) throw missing(id);
     c.body = { conversationId: id, cleared: true };

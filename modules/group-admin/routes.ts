@@ -1,5 +1,5 @@
 /** The settings routes under `/api/group-admin`: the whole page, its effective values and its parts. */
-import { isMasked, maskKey as mask, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
+import { isMasked, maskKey as mask, requestBody, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { DEFAULT_SETTINGS, GROUP_ID_PATTERN, deepMerge, getPath, type Settings } from '../../lib/group-settings/index.ts';
 import { limitOf } from '../../lib/group-usage/index.ts';
 import { readToolSettings } from '../../lib/tool-state/settings.ts';
@@ -20,7 +20,6 @@ import {
 import { isMaster, refuseMasterOnly, type GroupService } from './service.ts';
 
 const validGroupId = (id: string | undefined) => !!id && new RegExp(GROUP_ID_PATTERN).test(id);
-const body = (c: RequestContext) => (c.request as { body?: unknown }).body as Settings;
 
 export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups: GroupService): void {
   const group = groupRoute(ctx);
@@ -38,7 +37,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   });
 
   router.put('/:groupId/config', ...group("Change a group's settings (deep merge; absent = unchanged)", { body: settingsBody }), async (c) => {
-    c.body = await groups.patch(c.params.groupId, body(c), c.state.user);
+    c.body = await groups.patch(c.params.groupId, requestBody<Settings>(c), c.state.user);
   });
 
   router.delete('/:groupId/config', ...group("Reset a group's settings to the defaults"), async (c) => {
@@ -57,15 +56,15 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
       c.body = { [key]: (await merged(c.params.groupId))[key] };
     });
     router.put(`/:groupId/${key}`, ...group(`Replace a group's user ${key}`, { body: userListBody(key) }), async (c) => {
-      const ids = [...new Set((body(c)[key] as Array<string | number>).map(String))];
+      const ids = [...new Set((requestBody<Settings>(c)[key] as Array<string | number>).map(String))];
       c.body = { [key]: (await save(c.params.groupId, () => ids))[key] };
     });
     router.post(`/:groupId/${key}/add`, ...group(`Add a user to a group's ${key}`, { body: userIdBody }), async (c) => {
-      const id = String(body(c).userId);
+      const id = String(requestBody<Settings>(c).userId);
       c.body = { [key]: (await save(c.params.groupId, (list) => (list.includes(id) ? list : [...list, id])))[key] };
     });
     router.post(`/:groupId/${key}/remove`, ...group(`Remove a user from a group's ${key}`, { body: userIdBody }), async (c) => {
-      const id = String(body(c).userId);
+      const id = String(requestBody<Settings>(c).userId);
       c.body = { [key]: (await save(c.params.groupId, (list) => list.filter((u) => u !== id)))[key] };
     });
   }
@@ -88,7 +87,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   });
 
   router.put('/:groupId/channel', ...group("Set a group's own upstream channel (omitted or masked fields keep their value)", { body: channelBody }), async (c) => {
-    const patch = { ...body(c) };
+    const patch = { ...requestBody<Settings>(c) };
     refuseMasterOnly(c.state.user, { independentChannel: patch });
     if (!patch.apiKey || isMasked(patch.apiKey)) delete patch.apiKey;
     await groups.change(c.params.groupId, (s) => {
@@ -109,7 +108,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
     const abort = new AbortController();
     c.res.once('close', () => c.res.writableEnded || abort.abort());
     const channel = (await merged(c.params.groupId)).independentChannel as Settings;
-    c.body = await fetchModels(ctx, c.params.groupId, body(c) as unknown as FetchModelsBody, channel, readToolSettings(ctx.config).fetch, abort.signal);
+    c.body = await fetchModels(ctx, c.params.groupId, requestBody<Settings>(c) as unknown as FetchModelsBody, channel, readToolSettings(ctx.config).fetch, abort.signal);
   });
 
   const usageLimitView = async (groupId: string) => {
@@ -122,7 +121,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   });
 
   router.put('/:groupId/usage-limit', ...group("Set a group's daily quotas", { body: usageLimitBody }), async (c) => {
-    await groups.change(c.params.groupId, (s) => deepMerge(s, { usageLimit: body(c) }));
+    await groups.change(c.params.groupId, (s) => deepMerge(s, { usageLimit: requestBody<Settings>(c) }));
     c.body = await usageLimitView(c.params.groupId);
   });
 
@@ -141,7 +140,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   });
 
   router.put('/:groupId/tools', ...group("Set a group's tool switches (null = inherit)", { body: toolsBody }), async (c) => {
-    const { disabledTools, ...rest } = body(c);
+    const { disabledTools, ...rest } = requestBody<Settings>(c);
     const patch = disabledTools === undefined ? rest : { ...rest, blockedTools: disabledTools };
     await groups.change(c.params.groupId, (s) => deepMerge(s, { tools: patch }));
     c.body = await toolsView(c.params.groupId);
@@ -154,7 +153,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   });
 
   router.put('/:groupId/triggers', ...group("Set a group's triggers (null = inherit)", { body: triggersBody }), async (c) => {
-    await groups.change(c.params.groupId, (s) => deepMerge(s, { triggers: body(c) }));
+    await groups.change(c.params.groupId, (s) => deepMerge(s, { triggers: requestBody<Settings>(c) }));
     c.body = await triggersView(c.params.groupId);
   });
 
@@ -163,7 +162,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, groups:
   });
 
   router.put('/:groupId/preset', ...group("Choose a group's preset (null or '' = the global default)", { body: presetBody }), async (c) => {
-    const presetId = body(c).presetId ?? '';
+    const presetId = requestBody<Settings>(c).presetId ?? '';
     await groups.change(c.params.groupId, (s) => ({ ...s, presetId }));
     c.body = { presetId };
   });

@@ -1,5 +1,5 @@
 /** The `/api/mcp` routes (docs/api.md#mcp). Changes that run commands are master-only (docs/http.md#secrets). */
-import { HttpError } from '../../kernel/index.ts';
+import { HttpError, requestBody } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter, RequestContext } from '../../kernel/index.ts';
 import { clientGone, executeTool } from '../../lib/tool-state/execute.ts';
 import * as schema from './schemas.ts';
@@ -14,7 +14,6 @@ async function masterOnly(c: RequestContext, next: Next): Promise<void> {
   await next();
 }
 
-const body = (c: RequestContext) => ((c.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
 
 export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () => McpService): void {
   const v = ctx.validate;
@@ -24,9 +23,9 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
   });
 
   router.post('/servers', masterOnly, v({ summary: 'Add an MCP server and connect it', body: schema.addBody }), async (c) => {
-    const { raw, where } = configOf(body(c));
+    const { raw, where } = configOf(requestBody(c));
     const config = normalizeConfig(raw, where);
-    c.body = await service().add(body(c).name as string, config);
+    c.body = await service().add(requestBody(c).name as string, config);
     c.status = 201;
   });
 
@@ -39,7 +38,7 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
   });
 
   router.put('/servers/:name', masterOnly, v({ summary: 'Replace an MCP server config and reconnect', params: schema.nameParams, body: schema.updateBody }), async (c) => {
-    const { raw, where } = configOf(body(c));
+    const { raw, where } = configOf(requestBody(c));
     c.body = await service().update(c.params.name, normalizeConfig(raw, where));
   });
 
@@ -67,7 +66,7 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
   router.post('/servers/:name/tools/:tool/call', masterOnly, v({ summary: 'Call one tool of an MCP server through the tool registry', params: schema.toolParams, body: schema.callBody }), async (c) => {
     // Through the same path as /api/tools/call: the tool switches apply and the call is logged.
     const name = service().registryName(c.params.name, c.params.tool);
-    c.body = (await executeTool(ctx, name, (body(c).args ?? {}) as Record<string, unknown>, { user: c.state.user, signal: clientGone(c) })).result;
+    c.body = (await executeTool(ctx, name, (requestBody(c).args ?? {}) as Record<string, unknown>, { user: c.state.user, signal: clientGone(c) })).result;
   });
 
   router.get('/servers/:name/resources', v({ summary: 'Resources of one MCP server', params: schema.nameParams }), (c) => {
@@ -85,7 +84,7 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
   });
 
   router.post('/resources/read', v({ summary: 'Read one resource of an MCP server', body: schema.readResourceBody }), async (c) => {
-    const { serverName, uri } = body(c) as { serverName: string; uri: string };
+    const { serverName, uri } = requestBody(c) as { serverName: string; uri: string };
     c.body = await service().readResource(serverName, uri);
   });
 
@@ -94,11 +93,11 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext, service: () 
   });
 
   router.post('/prompts/get', v({ summary: 'Render one prompt of an MCP server', body: schema.getPromptBody }), async (c) => {
-    const { serverName, name, args } = body(c) as { serverName: string; name: string; args?: Record<string, string> };
+    const { serverName, name, args } = requestBody(c) as { serverName: string; name: string; args?: Record<string, string> };
     c.body = await service().getPrompt(serverName, name, args ?? {});
   });
 
   router.post('/import', masterOnly, v({ summary: 'Import Claude-Desktop style {mcpServers}', body: schema.importBody }), async (c) => {
-    c.body = await service().importServers(body(c).mcpServers as Record<string, unknown>);
+    c.body = await service().importServers(requestBody(c).mcpServers as Record<string, unknown>);
   });
 }

@@ -5,12 +5,12 @@
  * (its legacy `/:userId` forms; ./one.ts). That target has three segments so that it shadows no
  * `DELETE /:userId/:memoryId`.
  */
-import { HttpError, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
+import { HttpError, requestBody, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
 import type { MemoryStore } from '../../lib/memory/index.ts';
 import { addMemory, type AddInput } from './add.ts';
 import { mergeDuplicates } from './merge.ts';
 import { oneMemory } from './one.ts';
-import { body, yes } from './request.ts';
+import { yes } from './request.ts';
 import { batchBody, hardQuery, memoryOrUserParams, ownedAddBody, userMemoryParams, userParams } from './schemas.ts';
 
 type OwnedInput = AddInput & { userId: string };
@@ -22,7 +22,7 @@ export function registerOriginalRoutes(router: ModuleRouter, ctx: ModuleContext,
   const checkItem = ctx.compile<OwnedInput>(ownedAddBody, 'memory');
 
   router.post('/', ctx.validate({ summary: 'Add a memory for body.userId (the original\'s legacy form of POST /user/:userId)', body: ownedAddBody, deprecated: true }), async (c) => {
-    const { userId, ...input } = body<OwnedInput>(c);
+    const { userId, ...input } = requestBody<OwnedInput>(c);
     const { memory, created } = await addMemory(memories, userId, input);
     c.status = created ? 201 : 200;
     c.body = memory;
@@ -33,7 +33,7 @@ export function registerOriginalRoutes(router: ModuleRouter, ctx: ModuleContext,
     ctx.validate({ summary: 'Add many memories, each with its userId; an invalid item fails alone and is reported in results', body: batchBody, deprecated: true }),
     async (c) => {
       const results = [];
-      for (const item of body<{ memories: unknown[] }>(c).memories) {
+      for (const item of requestBody<{ memories: unknown[] }>(c).memories) {
         try {
           const { userId, ...input } = checkItem(item);
           results.push({ success: true, memory: (await addMemory(memories, userId, input)).memory });

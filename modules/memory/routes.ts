@@ -1,9 +1,9 @@
 /** Routes under `/api/memories` (the original's `/api/memory` aliases them: index.ts). Fixed paths are registered before `/:id`. */
-import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
 import { ALIASES, CATEGORIES, LABELS, SUB_TYPES, isLive, matcher, toCategory, type Memory, type MemoryStore } from '../../lib/memory/index.ts';
 import { addMemory, type AddInput } from './add.ts';
 import { oneMemory } from './one.ts';
-import { body, yes } from './request.ts';
+import { yes } from './request.ts';
 import {
   addBody,
   groupParams,
@@ -104,7 +104,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
   });
 
   router.post('/search', ctx.validate({ summary: 'Search memories, query in the body', body: searchBody }), async (c) => {
-    c.body = await search(body(c));
+    c.body = await search(requestBody(c));
   });
 
   router.delete('/clear-all', ctx.validate({ summary: 'Delete every memory of every user (hard)' }), async (c) => {
@@ -148,7 +148,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
   });
 
   router.post('/user/:userId', ctx.validate({ summary: 'Add a memory (a duplicate of a live one merges into it)', params: userParams, body: addBody }), async (c) => {
-    const { memory, created } = await addMemory(memories, c.params.userId, body<AddInput>(c));
+    const { memory, created } = await addMemory(memories, c.params.userId, requestBody<AddInput>(c));
     c.status = created ? 201 : 200;
     c.body = memory;
   });
@@ -157,7 +157,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
     // A client that goes away aborts the upstream call.
     const abort = new AbortController();
     c.res.once('close', () => c.res.writableEnded || abort.abort());
-    c.body = await summarize(memories, c.params.userId, { useLLM: body<{ useLLM?: boolean }>(c).useLLM === true, store: ctx.store, config: ctx.config, events: ctx.events, signal: abort.signal });
+    c.body = await summarize(memories, c.params.userId, { useLLM: requestBody<{ useLLM?: boolean } | null>(c)?.useLLM === true, store: ctx.store, config: ctx.config, events: ctx.events, signal: abort.signal });
   });
 
   router.delete('/user/:userId', ctx.validate({ summary: "Clear a user's memories (soft unless hard=true)", params: userParams, query: hardQuery }), async (c) => {
@@ -170,7 +170,7 @@ export function registerRoutes(router: ModuleRouter, ctx: ModuleContext, memorie
   router.delete('/:id', ctx.validate({ summary: 'Delete one memory, soft unless hard=true', params: idParams, query: hardQuery }), one.remove);
 
   router.put('/:id', ctx.validate({ summary: 'Change one memory', params: idParams, body: updateBody }), async (c) => {
-    const patch = body<Partial<Memory>>(c);
+    const patch = requestBody<Partial<Memory>>(c);
     if (patch.content) patch.content = patch.content.trim();
     if (patch.category) patch.category = toCategory(patch.category);
     c.body = await memories.update(c.params.id, patch);

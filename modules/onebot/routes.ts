@@ -3,7 +3,7 @@
  * forward connections managed in `onebot.connections` (through the configuration, so its
  * validation and history apply), a test message, and the reverse URL to paste (never the token).
  */
-import { HttpError, badRequest, maskKey, maskUrl, notFound, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
+import { HttpError, badRequest, maskKey, maskUrl, notFound, requestBody, type ModuleContext, type ModuleRouter, type RequestContext } from '../../kernel/index.ts';
 import { ActionError, callAction } from './actions.ts';
 import { actionSocket, listBots, liveBots } from './bots.ts';
 import { seenAccounts } from './connections.ts';
@@ -84,7 +84,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/connections', ctx.validate({ summary: 'Add a forward connection', body: connectionBody }), async (c) => {
-    const body = c.request.body as ForwardConnection;
+    const body = requestBody<ForwardConnection>(c);
     const all = ctx.config.get<ForwardConnection[] | undefined>('onebot.connections') ?? [];
     if (all.some((x) => x.id === body.id)) throw new HttpError(409, 'CONNECTION_EXISTS', `A connection "${body.id}" exists already`);
     await ctx.config.update({ onebot: { connections: [...all, body] } });
@@ -102,7 +102,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext): void {
 
   router.post('/:selfId/send', ctx.validate({ summary: 'Send a text from a connected bot to a group or a user', params: selfIdParams, body: sendBody }), async (c) => {
     const { selfId } = c.params as { selfId: string };
-    const { groupId, userId, message } = c.request.body as SendBody;
+    const { groupId, userId, message } = requestBody<SendBody>(c);
     if ((groupId === undefined) === (userId === undefined)) throw badRequest('Give groupId or userId (one of them)', 'body.groupId');
     const socket = actionSocket(ctx.ws, selfId);
     if (!socket) throw notFound('BOT_NOT_FOUND', `Bot ${selfId} is not connected (or has no connection that carries actions)`);

@@ -1,5 +1,5 @@
 /** Routes of `/api/presets` (docs/api.md#presets); the original's `/api/preset/*` are aliases of them (index.ts). */
-import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter } from '../../kernel/index.ts';
 import { renderPresetPrompt } from '../../lib/presets/index.ts';
 import { CATEGORIES } from './builtins.ts';
 import type { PresetInput } from './preset.ts';
@@ -38,7 +38,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
   });
 
   router.put('/config', ctx.validate({ summary: 'Change the presets settings', body: configBody }), async (c) => {
-    const { defaultId, ...rest } = c.request.body as { defaultId?: string; allowUserSwitch?: boolean; perUserPreset?: boolean; perGroupPreset?: boolean };
+    const { defaultId, ...rest } = requestBody<{ defaultId?: string; allowUserSwitch?: boolean; perUserPreset?: boolean; perGroupPreset?: boolean }>(c);
     if (defaultId !== undefined) await presets.setDefault(defaultId);
     if (Object.keys(rest).length) await ctx.config.update({ presets: rest });
     c.body = presetsConfig();
@@ -68,7 +68,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
       consumes: ['text/yaml', 'application/json'],
     }),
     async (c) => {
-      const body = c.request.body as string | { yaml: string; overwrite?: boolean };
+      const body = requestBody<string | { yaml: string; overwrite?: boolean }>(c);
       const text = typeof body === 'string' ? body : body.yaml;
       const overwrite = typeof body === 'string' ? (c.query as unknown as { overwrite: boolean }).overwrite : (body.overwrite ?? false);
       c.body = await presets.import(validateImport(parsePresetsYaml(text)), overwrite);
@@ -81,7 +81,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
     ctx.validate({ summary: 'Copy a built-in preset into an editable one, with changes', params: builtinParams, body: overridesBody, deprecated: true }),
     async (c) => {
       c.status = 201;
-      c.body = await presets.fromBuiltin(c.params.builtinId, c.request.body as PresetInput);
+      c.body = await presets.fromBuiltin(c.params.builtinId, requestBody<PresetInput>(c));
     },
   );
 
@@ -92,7 +92,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
 
   router.post('/', ctx.validate({ summary: 'Create a preset (id optional: 3–50 of a-z, 0-9, -)', body: createBody }), async (c) => {
     c.status = 201;
-    c.body = await presets.create(c.request.body as PresetInput);
+    c.body = await presets.create(requestBody<PresetInput>(c));
   });
 
   router.get('/:id', ctx.validate({ summary: 'One preset, by id or by name', params: idParams }), async (c) => {
@@ -100,7 +100,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
   });
 
   router.put('/:id', ctx.validate({ summary: 'Update a user preset (merge)', params: idParams, body: updateBody }), async (c) => {
-    c.body = await presets.update(c.params.id, c.request.body as PresetInput);
+    c.body = await presets.update(c.params.id, requestBody<PresetInput>(c));
   });
 
   router.delete('/:id', ctx.validate({ summary: 'Delete a user preset (not a built-in, not the default)', params: idParams }), async (c) => {
@@ -109,7 +109,7 @@ export function routes(router: ModuleRouter, ctx: ModuleContext, presets: Preset
   });
 
   router.post('/:id/copy', ctx.validate({ summary: 'Duplicate a preset ({newId?, newName?})', params: idParams, body: copyBody }), async (c) => {
-    const { newId, newName } = (c.request.body ?? {}) as { newId?: string; newName?: string };
+    const { newId, newName } = requestBody<{ newId?: string; newName?: string }>(c);
     c.status = 201;
     c.body = await presets.copy(c.params.id, { id: newId, name: newName });
   });

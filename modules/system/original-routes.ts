@@ -3,7 +3,7 @@
  * all deprecated: monitor, version, server mode and restart. Each answers what this server really is
  * and does; what it cannot do (a shared port, restarting its own process) is a 409 that says so.
  */
-import { HttpError } from '../../kernel/index.ts';
+import { HttpError, requestBody } from '../../kernel/index.ts';
 import type { ModuleContext, ModuleRouter } from '../../kernel/index.ts';
 import { gitVersionOf } from './git-version.ts';
 import { monitor } from './monitor.ts';
@@ -38,7 +38,7 @@ export function originalRoutes(router: ModuleRouter, ctx: ModuleContext): void {
 
   // Nothing here could run on the host bot's port, so there is no setting to store: false is what runs already.
   router.put('/server-mode', ctx.validate({ summary: 'Set the shared-port mode: only false (standalone) can run here', body: serverModeBody, deprecated: true }), (c) => {
-    if ((c.request.body as { sharePort: boolean }).sharePort) {
+    if (requestBody<{ sharePort: boolean }>(c).sharePort) {
       throw new HttpError(409, 'SHARED_PORT_UNSUPPORTED', 'This server always listens on its own HOST:PORT; it cannot share a host bot\'s port (sharePort: false is the only mode)');
     }
     c.body = { ...serverMode(c.req.socket.localPort), message: 'Standalone mode is the one in use', needRestart: false };
@@ -47,7 +47,7 @@ export function originalRoutes(router: ModuleRouter, ctx: ModuleContext): void {
   // `reload` reloads every loaded module through the kernel (what POST /modules/:name/reload does for one); this
   // module last, since the request runs on it. `full` would restart the process, which only a supervisor could bring back.
   router.post('/restart', ctx.validate({ summary: 'Reload every loaded module (type "reload"); "full" (restart the process) is not available', body: restartBody, deprecated: true }), async (c) => {
-    const { type = 'reload' } = (c.request.body ?? {}) as { type?: 'reload' | 'full' };
+    const { type = 'reload' } = requestBody<{ type?: 'reload' | 'full' }>(c);
     if (type === 'full') {
       throw new HttpError(409, 'FULL_RESTART_UNSUPPORTED', 'No supervisor restarts this process; use "reload", or restart the service yourself (systemd, pm2, docker)');
     }

@@ -1,5 +1,5 @@
 /** Read-only skill routes: list, by source, details, search, per-category discovery and recommendations. */
-import { notFound, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
+import { notFound, requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { categoryKey, toolName } from '../../../lib/tool-state/schemas.ts';
 import { loadToolState } from '../../../lib/tool-state/view.ts';
 import { recommend } from '../recommend.ts';
@@ -94,7 +94,7 @@ export function discoveryRoutes(router: ModuleRouter, ctx: ModuleContext): void 
       additionalProperties: false,
     },
   }), async (c) => {
-    const { context, limit } = c.request.body as { context: string; limit: number };
+    const { context, limit } = requestBody<{ context: string; limit: number }>(c);
     const recommendations = recommend((await loadToolState(ctx)).tools, context, limit);
     c.body = { context, count: recommendations.length, recommendations };
   });

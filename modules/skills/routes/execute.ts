@@ -3,7 +3,7 @@
  * bad arguments, failing — answers 200 with an `isError` result that says why, so an agent loop can
  * show it to the model; only a malformed request body is an HTTP error.
  */
-import { HttpError, type AuthUser, type ModuleContext, type ModuleRouter, type ToolResult } from '../../../kernel/index.ts';
+import { HttpError, requestBody, type AuthUser, type ModuleContext, type ModuleRouter, type ToolResult } from '../../../kernel/index.ts';
 import { clientGone, executeTool } from '../../../lib/tool-state/execute.ts';
 import { toolArgs, toolName } from '../../../lib/tool-state/schemas.ts';
 
@@ -24,7 +24,7 @@ export function executeRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     summary: 'Run one skill; failures come back as an isError result',
     body: { type: 'object', properties: { toolName, args: toolArgs, presetId: { type: 'string', maxLength: 50 } }, required: ['toolName'], additionalProperties: false },
   }), async (c) => {
-    const { toolName: name, args } = c.request.body as { toolName: string; args?: Record<string, unknown> };
+    const { toolName: name, args } = requestBody<{ toolName: string; args?: Record<string, unknown> }>(c);
     c.body = (await run(ctx, name, args, c.state.user, clientGone(c))).result;
   });
 
@@ -45,7 +45,7 @@ export function executeRoutes(router: ModuleRouter, ctx: ModuleContext): void {
       additionalProperties: false,
     },
   }), async (c) => {
-    const { calls } = c.request.body as { calls: Array<{ name: string; args?: Record<string, unknown> }> };
+    const { calls } = requestBody<{ calls: Array<{ name: string; args?: Record<string, unknown> }> }>(c);
     const signal = clientGone(c);
     const results = new Array(calls.length);
     let next = 0;

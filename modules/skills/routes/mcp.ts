@@ -5,7 +5,7 @@
  * the original did not check —, errors and `server-*` events are those of `/api/mcp/servers`.
  * Adding a server may run a command: master only (docs/http.md#secrets).
  */
-import { HttpError, type ModuleContext, type ModuleRouter, type RequestContext } from '../../../kernel/index.ts';
+import { HttpError, requestBody, type ModuleContext, type ModuleRouter, type RequestContext } from '../../../kernel/index.ts';
 import { askMcpServers } from '../../../lib/mcp-server-requests.ts';
 import { listServers, serverDetail } from '../mcp-servers.ts';
 
@@ -35,7 +35,7 @@ export function mcpRoutes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.post('/mcp/servers', masterOnly, v({ summary: 'Add an MCP server and connect it (as POST /api/mcp/servers)', body: addBody, deprecated: true }), async (c) => {
-    const body = c.request.body as Record<string, unknown>;
+    const body = requestBody<Record<string, unknown>>(c);
     await askMcpServers(ctx.events, { op: 'add', body });
     c.status = 201;
     c.body = await serverDetail(ctx, body.name as string);

@@ -1,5 +1,5 @@
 /** Skill routes that read or change tool state: status, categories, toggles, bulk switches, reload, stats. */
-import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { disableAll, enableAll, reloadTools, toggleCategory, toggleTool } from '../../../lib/tool-state/changes.ts';
 import { categoryKey, enabledBody, toolName } from '../../../lib/tool-state/schemas.ts';
 import { loadToolState, toolStats } from '../../../lib/tool-state/view.ts';
@@ -27,7 +27,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     params: { type: 'object', properties: { key: categoryKey }, required: ['key'] },
     body: enabledBody,
   }), async (c) => {
-    c.body = await toggleCategory(ctx, c.params.key, (c.request.body as { enabled: boolean }).enabled);
+    c.body = await toggleCategory(ctx, c.params.key, requestBody<{ enabled: boolean }>(c).enabled);
   });
 
   router.post('/tools/:name/toggle', v({
@@ -35,7 +35,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     params: { type: 'object', properties: { name: toolName }, required: ['name'] },
     body: enabledBody,
   }), async (c) => {
-    c.body = await toggleTool(ctx, c.params.name, (c.request.body as { enabled: boolean }).enabled);
+    c.body = await toggleTool(ctx, c.params.name, requestBody<{ enabled: boolean }>(c).enabled);
   });
 
   router.post('/reload', v({ summary: 'Reload the tools and report the counts', noBody: true }), async (c) => {

@@ -1,5 +1,5 @@
 /** Routes that run tools and report on runs: call, test, logs, stats, and one tool's details. */
-import { notFound, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
+import { notFound, requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { clientGone, executeTool } from '../../../lib/tool-state/execute.ts';
 import { toolArgs, toolName } from '../../../lib/tool-state/schemas.ts';
 import { loadToolState, toolStats } from '../../../lib/tool-state/view.ts';
@@ -25,7 +25,7 @@ export function callRoutes(router: ModuleRouter, ctx: ModuleContext, log: CallLo
     summary: 'Call a tool with arguments',
     body: { type: 'object', properties: { name: toolName, args: toolArgs }, required: ['name'], additionalProperties: false },
   }), async (c) => {
-    const { name, args } = c.request.body as { name: string; args?: Record<string, unknown> };
+    const { name, args } = requestBody<{ name: string; args?: Record<string, unknown> }>(c);
     c.body = await executeTool(ctx, name, args, { user: c.state.user, signal: clientGone(c) });
   });
 
@@ -33,7 +33,7 @@ export function callRoutes(router: ModuleRouter, ctx: ModuleContext, log: CallLo
     summary: 'Run a tool with arguments (panel test button)',
     body: { type: 'object', properties: { toolName, arguments: toolArgs }, required: ['toolName'], additionalProperties: false },
   }), async (c) => {
-    const body = c.request.body as { toolName: string; arguments?: Record<string, unknown> };
+    const body = requestBody<{ toolName: string; arguments?: Record<string, unknown> }>(c);
     c.body = await executeTool(ctx, body.toolName, body.arguments, { user: c.state.user, signal: clientGone(c) });
   });
 

@@ -1,5 +1,5 @@
 /** Custom tool definitions: `GET|POST /custom`, `PUT|DELETE /custom/:name`. */
-import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import type { CustomTools, CustomToolInput } from '../custom/custom-tools.ts';
 
 // Definitions are kept in an object keyed by name: names of Object.prototype's own keys are refused.
@@ -22,7 +22,7 @@ export function customRoutes(router: ModuleRouter, ctx: ModuleContext, custom: C
     summary: 'Define a custom tool',
     body: { type: 'object', properties: { name, ...fields }, required: ['name'], additionalProperties: false },
   }), async (c) => {
-    const { name: toolName, ...input } = c.request.body as CustomToolInput & { name: string };
+    const { name: toolName, ...input } = requestBody<CustomToolInput & { name: string }>(c);
     c.status = 201;
     c.body = await custom.create(toolName, input);
   });
@@ -32,7 +32,7 @@ export function customRoutes(router: ModuleRouter, ctx: ModuleContext, custom: C
     params: nameParams,
     body: { type: 'object', properties: fields, additionalProperties: false, minProperties: 1 },
   }), async (c) => {
-    c.body = await custom.update(c.params.name, c.request.body as CustomToolInput);
+    c.body = await custom.update(c.params.name, requestBody<CustomToolInput>(c));
   });
 
   router.delete('/custom/:name', v({ summary: 'Delete a custom tool definition', params: nameParams }), async (c) => {

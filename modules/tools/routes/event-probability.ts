@@ -2,7 +2,7 @@
  * `GET|PUT /event-probability` (docs/api.md#tools): the original's reply probability for bot events,
  * the `events` section declared in ../config.ts. A partial PUT keeps the keys it leaves out.
  */
-import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { DEFAULT_EVENTS, eventSettings } from '../config.ts';
 
 const read = (ctx: ModuleContext) => ({ ...DEFAULT_EVENTS, ...ctx.config.get<Record<string, unknown>>('events') });
@@ -19,7 +19,7 @@ export function eventProbabilityRoutes(router: ModuleRouter, ctx: ModuleContext)
     body: { type: 'object', properties: eventSettings, additionalProperties: false, minProperties: 1 },
     deprecated: true,
   }), async (c) => {
-    const patch = c.request.body as Record<string, unknown>;
+    const patch = requestBody<Record<string, unknown>>(c);
     await ctx.config.update({ events: patch });
     c.body = { success: true, config: read(ctx) };
   });

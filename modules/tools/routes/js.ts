@@ -1,5 +1,5 @@
 /** JS tool files: `GET|POST /js`, `GET|PUT|DELETE /js/:name`, `POST /js/reload`. */
-import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { FILE_NAME, type JsTools } from '../custom/js-tools.ts';
 
 const name = { type: 'string', pattern: FILE_NAME };
@@ -21,7 +21,7 @@ export function jsRoutes(router: ModuleRouter, ctx: ModuleContext, js: JsTools):
     summary: 'Create a JS tool file (a template when no source is given)',
     body: { type: 'object', properties: { name, source }, required: ['name'], additionalProperties: false },
   }), async (c) => {
-    const body = c.request.body as { name: string; source?: string };
+    const body = requestBody<{ name: string; source?: string }>(c);
     c.status = 201;
     c.body = await js.create(body.name, body.source);
   });
@@ -35,7 +35,7 @@ export function jsRoutes(router: ModuleRouter, ctx: ModuleContext, js: JsTools):
     params: nameParams,
     body: { type: 'object', properties: { source }, required: ['source'], additionalProperties: false },
   }), async (c) => {
-    c.body = await js.write(c.params.name, (c.request.body as { source: string }).source);
+    c.body = await js.write(c.params.name, requestBody<{ source: string }>(c).source);
   });
 
   router.delete('/js/:name', v({ summary: 'Delete a JS tool file', params: nameParams }), async (c) => {

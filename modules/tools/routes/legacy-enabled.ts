@@ -4,7 +4,7 @@
  * tool's availability, which the `builtinTools` switches alone decide. A change is announced as
  * `tools-reloaded` (reason `legacy-enabled`), like every other write of tool settings.
  */
-import { notFound, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
+import { notFound, requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { knownCategories } from '../../../lib/tool-state/known-categories.ts';
 import { enabledBody, toolName, toolNames } from '../../../lib/tool-state/schemas.ts';
 
@@ -36,7 +36,7 @@ export function legacyEnabledRoutes(router: ModuleRouter, ctx: ModuleContext): v
     body: { type: 'object', properties: { tools: toolNames }, required: ['tools'], additionalProperties: false },
     deprecated: true,
   }), async (c) => {
-    const { tools } = c.request.body as { tools: string[] };
+    const { tools } = requestBody<{ tools: string[] }>(c);
     await changeLegacyList(ctx, () => tools);
     c.body = { success: true, tools };
   });
@@ -48,7 +48,7 @@ export function legacyEnabledRoutes(router: ModuleRouter, ctx: ModuleContext): v
     deprecated: true,
   }), async (c) => {
     const { name } = c.params;
-    const { enabled } = c.request.body as { enabled: boolean };
+    const { enabled } = requestBody<{ enabled: boolean }>(c);
     await changeLegacyList(ctx, (current) => {
       if (!ctx.tools.get(name) && !current.includes(name)) throw notFound('TOOL_NOT_FOUND', `No tool named "${name}"`);
       return enabled ? [...new Set([...current, name])] : current.filter((n) => n !== name);

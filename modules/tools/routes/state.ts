@@ -1,5 +1,5 @@
 /** Routes that read and change tool state: listings, categories, toggles, settings, dangerous tools. */
-import type { ModuleContext, ModuleRouter } from '../../../kernel/index.ts';
+import { requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import {
   disableAll, enableAll, publicSettings, reloadTools, toggleCategory, toggleDangerous, toggleTool, updateSettings,
 } from '../../../lib/tool-state/changes.ts';
@@ -61,7 +61,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
   });
 
   router.put('/builtin/config', v({ summary: 'Change builtinTools settings (omitted keys keep their value)', body: settingsBody }), async (c) => {
-    c.body = await updateSettings(ctx, c.request.body as Record<string, never>, 'config');
+    c.body = await updateSettings(ctx, requestBody<Record<string, never>>(c), 'config');
   });
 
   router.get('/builtin/categories', v({ summary: 'List tool categories with their tools and enabled state' }), async (c) => {
@@ -72,7 +72,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     summary: 'Enable or disable a tool category',
     body: { type: 'object', properties: { category: categoryKey, enabled: { type: 'boolean' } }, required: ['category', 'enabled'], additionalProperties: false },
   }), async (c) => {
-    const { category, enabled } = c.request.body as { category: string; enabled: boolean };
+    const { category, enabled } = requestBody<{ category: string; enabled: boolean }>(c);
     c.body = await toggleCategory(ctx, category, enabled);
   });
 
@@ -80,7 +80,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     summary: 'Enable or disable one tool',
     body: { type: 'object', properties: { toolName, enabled: { type: 'boolean' } }, required: ['toolName', 'enabled'], additionalProperties: false },
   }), async (c) => {
-    const { toolName: name, enabled } = c.request.body as { toolName: string; enabled: boolean };
+    const { toolName: name, enabled } = requestBody<{ toolName: string; enabled: boolean }>(c);
     c.body = await toggleTool(ctx, name, enabled);
   });
 
@@ -115,7 +115,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     summary: 'Change the dangerous tool list or the explicit opt-in allowDangerous',
     body: { type: 'object', properties: { dangerousTools: toolNames, allowDangerous: { type: 'boolean' } }, additionalProperties: false, minProperties: 1 },
   }), async (c) => {
-    const { config } = await updateSettings(ctx, c.request.body as Record<string, never>, 'dangerous');
+    const { config } = await updateSettings(ctx, requestBody<Record<string, never>>(c), 'dangerous');
     c.body = { success: true, dangerousTools: config.dangerousTools, allowDangerous: config.allowDangerous };
   });
 
@@ -123,7 +123,7 @@ export function stateRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     summary: 'Flag or unflag one tool as dangerous',
     body: { type: 'object', properties: { toolName, isDangerous: { type: 'boolean' } }, required: ['toolName', 'isDangerous'], additionalProperties: false },
   }), async (c) => {
-    const { toolName: name, isDangerous } = c.request.body as { toolName: string; isDangerous: boolean };
+    const { toolName: name, isDangerous } = requestBody<{ toolName: string; isDangerous: boolean }>(c);
     c.body = await toggleDangerous(ctx, name, isDangerous);
   });
 }

@@ -5,7 +5,7 @@
  * loads the JS tools again; JS tool files are not a folder to watch: they are saved through `/js`,
  * which loads each one as it is saved. So the watcher is always on and cannot be stopped from here.
  */
-import { HttpError, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
+import { HttpError, requestBody, type ModuleContext, type ModuleRouter } from '../../../kernel/index.ts';
 import { enabledBody } from '../../../lib/tool-state/schemas.ts';
 
 function watcherStatus(ctx: ModuleContext) {
@@ -33,7 +33,7 @@ export function watcherRoutes(router: ModuleRouter, ctx: ModuleContext): void {
     body: enabledBody,
     deprecated: true,
   }), (c) => {
-    if (!(c.request.body as { enabled: boolean }).enabled) {
+    if (!requestBody<{ enabled: boolean }>(c).enabled) {
       throw new HttpError(409, 'WATCHER_ALWAYS_ON', 'The tools module is watched by the kernel\'s hot reload, which serves every module and cannot be stopped for one; JS tools need no watcher, they are loaded on every save through /api/tools/js');
     }
     c.body = watcherStatus(ctx);
