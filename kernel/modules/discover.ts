@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { byName } from './by-name.ts';
 
 export interface ModuleSource {
   name: string;
@@ -103,5 +104,5 @@ export async function discover(
       source.options = setting.options ?? {};
     }
   }
-  return { sources: [...found.values()].sort((a, b) => a.name.localeCompare(b.name)), skipped };
+  return { sources: [...found.values()].sort(byName), skipped };
 }

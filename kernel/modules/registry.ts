@@ -7,6 +7,7 @@
  */
 import { collectWhenSettled } from '../gc.ts';
 import type { KernelServices } from './context.ts';
+import { byName } from './by-name.ts';
 import { discover, readPlugins, type ModuleSource, type PluginSetting } from './discover.ts';
 import { buildVersion, type ModuleVersion } from './version.ts';
 import type { EventBus, Logger, ModuleStatus } from '../types.ts';
@@ -161,8 +162,7 @@ export class ModuleTable {
           ...(e.error ? { error: e.error } : {}),
         }),
       )
-      // Plain comparison: names are folder names, and localeCompare goes through ICU collation (slower).
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort(byName);
     return [...this.listed];
   }
 
@@ -308,6 +308,6 @@ export class ModuleTable {
     this.routes = [...this.entries.values()]
       .map((e) => e.current)
       .filter((v): v is ModuleVersion => !!v)
-      .sort((a, b) => b.prefix.length - a.prefix.length || a.name.localeCompare(b.name));
+      .sort((a, b) => b.prefix.length - a.prefix.length || byName(a, b));
   }
 }
