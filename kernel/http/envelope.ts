@@ -6,6 +6,7 @@
 import { Stream } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import { HttpError } from '../errors.ts';
+import { isPlainJson } from './koa-accessors.ts';
 import type { Logger } from '../types.ts';
 
 const CODE_BY_STATUS: Record<number, [string, string]> = {
@@ -24,7 +25,8 @@ const JSON_TYPE = /\bjson\b/i;
 /** What Koa sends as it is: text, bytes, and the stream and web types it accepts. */
 function isRaw(body: unknown): boolean {
   if (typeof body === 'string') return true;
-  if (typeof body !== 'object' || body === null) return false;
+  // Before the instanceof tests: reading the global Response loads Node's fetch implementation (koa-accessors.ts).
+  if (typeof body !== 'object' || body === null || isPlainJson(body)) return false;
   return body instanceof Uint8Array || body instanceof Stream || body instanceof ReadableStream || body instanceof Blob || body instanceof Response;
 }
 
