@@ -146,7 +146,7 @@ export async function startKernel(settings: KernelSettings): Promise<Kernel> {
   server.keepAliveTimeout = 65_000;
   answerClientErrors(server);
   limitConnections(server, settings.connections);
-  acceptUpgrades(server, ws, { trustProxyHops: settings.trustProxyHops });
+  acceptUpgrades(server, ws, { trustProxyHops: settings.trustProxyHops, charge: (ip) => limiter.chargeAddress(ip) });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, hostname, () => ok());

@@ -25,6 +25,11 @@ export interface RateLimiter {
   middleware: Middleware;
   /** Counts a request that is about to be refused without reaching the limit; rejects with 429 once over it. */
   charge(c: Context): Promise<void>;
+  /**
+   * Counts a WebSocket upgrade against its client address, in the same budget as that address's
+   * anonymous requests: the seconds to wait when over it, else null.
+   */
+  chargeAddress(ip: string): Promise<number | null>;
 }
 
 /**
@@ -86,5 +91,16 @@ export function rateLimit(opts: RateLimitOptions): RateLimiter {
       return (isPanel(c) ? panel : scripts)(c, next);
     },
     charge: (c) => (opts.exempt(c) ? Promise.resolve() : (isPanel(c) ? panel : scripts)(c, counted)),
+    async chargeAddress(ip) {
+      // What koa-ratelimit reads and writes of a request: an upgrade has no Koa context.
+      const c = { ip, state: {}, set() {} } as unknown as Context;
+      try {
+        await scripts(c, counted);
+        return null;
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 429) return Number(err.headers?.['Retry-After']);
+        throw err;
+      }
+    },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * HTTP upgrades to the modules' WebSocket paths. The path is looked up among the loaded modules'
- * routes (404 when nobody serves it), and the route's `authorize` decides before anything is
- * upgraded: a refusal is a plain HTTP answer with the error envelope, logged at debug only. An
+ * HTTP upgrades to the modules' WebSocket paths. Each counts against its address's rate limit (429
+ * past it), the path is looked up among the loaded modules' routes (404 when nobody serves it), and
+ * the route's `authorize` decides before anything is upgraded: a refusal is a plain HTTP answer with the error envelope, logged at debug only. An
  * upgrade that is not to WebSocket (`curl --http2` asks for h2c) is answered as the plain request it
  * also is, as it was before the kernel listened for upgrades.
  */
@@ -15,7 +15,13 @@ import type { WsService } from './service.ts';
 
 const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'RATE_LIMITED', 500: 'INTERNAL_ERROR' };
 
-export function acceptUpgrades(server: Server, service: WsService, opts: { trustProxyHops: number }): void {
+export interface UpgradeOptions {
+  trustProxyHops: number;
+  /** Counts an upgrade against its address (docs/http.md#rate-limit): the seconds to wait when over the limit, else null. */
+  charge(ip: string): Promise<number | null>;
+}
+
+export function acceptUpgrades(server: Server, service: WsService, opts: UpgradeOptions): void {
   // One per frame size: ws takes maxPayload from the server that performs the handshake.
   const handshakers = new Map<number, WebSocketServer>();
   const handshaker = (maxPayload = MAX_PAYLOAD) => {
@@ -34,13 +40,17 @@ export function acceptUpgrades(server: Server, service: WsService, opts: { trust
       return refuse(socket, 400, 'Malformed request target');
     }
     const path = url.pathname;
-    const found = service.find(path);
-    if (!found) return refuse(socket, 404, `No WebSocket at ${path}`);
     const query: Record<string, string> = Object.create(null);
     for (const [key, value] of url.searchParams) query[key] ??= value;
     const request: WsRequest = { path, query, headers: req.headers, ip: clientIp(req, opts.trustProxyHops) };
 
     void (async () => {
+      // Every WebSocket upgrade counts against its address, before anything answers it: guessing a
+      // socket's token meets 429 like guessing a login, and gets no verdict past the limit.
+      const retryAfter = await opts.charge(request.ip);
+      if (retryAfter !== null) return refuse(socket, 429, 'Too many requests; slow down', 'RATE_LIMITED', { 'Retry-After': String(retryAfter) });
+      const found = service.find(path);
+      if (!found) return refuse(socket, 404, `No WebSocket at ${path}`);
       let verdict: unknown;
       try {
         verdict = await found.route.authorize(request);
@@ -59,7 +69,7 @@ export function acceptUpgrades(server: Server, service: WsService, opts: { trust
       if (!now) return refuse(socket, 404, `No WebSocket at ${path}`);
       if (socket.destroyed) return;
       handshaker(now.route.maxPayload).handleUpgrade(req, socket, head, (ws) => now.owner.accept(ws, path, request));
-    })();
+    })().catch(() => refuse(socket, 500, 'Internal server error'));
   });
 }
 
@@ -70,11 +80,12 @@ function clientIp(req: IncomingMessage, trustProxyHops: number): string {
 }
 
 /** An answer written on the raw socket, which is then closed: the upgrade does not happen. */
-function refuse(socket: Socket, status: number, message: string, code = CODES[status] ?? 'UPGRADE_REFUSED'): void {
+function refuse(socket: Socket, status: number, message: string, code = CODES[status] ?? 'UPGRADE_REFUSED', headers: Record<string, string> = {}): void {
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ success: false, error: message, code });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n${extra}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
   closeSoon(socket);

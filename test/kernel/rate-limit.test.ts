@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { request as httpRequest } from 'node:http';
 import { startServer, type Reply, type TestServer } from '../support/server.ts';
 
 /** Behind one trusted proxy, the rightmost X-Forwarded-For entry is the client's address. */
@@ -49,6 +50,31 @@ describe('requests refused for their credentials count against the rate limit (d
   it('never limits the health check, even for an address over its limit', async () => {
     const replies = await times(10, () => s.request('GET', '/api/system/health', { token: null, headers: from('203.0.113.1') }));
     expect(statuses(replies).every((x) => x === 200)).to.equal(true);
+  });
+
+  it('counts WebSocket upgrades against their address: a guessed socket token meets 429 and gets no verdict past it', async () => {
+    expect((await s.request('PUT', '/api/config/onebot', { body: { accessToken: 'the-right-token' } })).status).to.equal(200);
+    /** An upgrade's answer status: 101 when it is upgraded, else the refusal's, with its Retry-After. */
+    const upgrade = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {
+        const req = httpRequest(`${s.url}${path}`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'x-self-id': '10001', ...headers } });
+        req.on('upgrade', (res, socket) => (socket.destroy(), resolve({ status: res.statusCode! })));
+        req.on('response', (res) => (res.resume(), resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] })));
+        req.on('error', reject);
+        req.end();
+      });
+    const address = from('203.0.113.4');
+    const wrong = { ...address, authorization: 'Bearer a-guess' };
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await upgrade('/onebot/v11/ws', wrong));
+    answers.push(await upgrade('/no-socket-here', address));
+    const right = await upgrade('/onebot/v11/ws', { ...address, authorization: 'Bearer the-right-token' });
+    expect(answers.map((a) => a.status)).to.deep.equal([401, 401, 401, 401, 404]);
+    expect(right.status, 'the right token past the limit').to.equal(429);
+    expect(Number(right.retryAfter)).to.be.within(1, 60);
+    // The address's HTTP requests share that budget; another address's upgrade goes through.
+    expect((await s.request('GET', '/api/presets', { token: null, headers: address })).status).to.equal(429);
+    expect((await upgrade('/onebot/v11/ws', { ...from('203.0.113.5'), authorization: 'Bearer the-right-token' })).status).to.equal(101);
   });
 
   it('leaves a logged-in user on that address, and other addresses, alone', async () => {
